@@ -1,0 +1,31 @@
+/**
+ * Declares the real program (index.ts) for a stack under the Pulumi mock engine, with the
+ * stack's own config file plus optional overrides. Proves what the program declares only.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import main from "../../index";
+import type { RawConfig } from "../../lib/config";
+import { declareUnderMocks, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/mockEngine";
+import { repoRoot } from "./validators";
+
+export function stackFileConfig(stack: string): RawConfig {
+  const doc = parse(readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  return stackFileToRaw(doc.config ?? {});
+}
+
+export async function declareStack(stack: string, overrides: Record<string, unknown> = {}, base?: RawConfig): Promise<DeclaredStack> {
+  const raw = { ...(base ?? stackFileConfig(stack)), ...stackFileToRaw(overrides) };
+  return declareUnderMocks(main, stack, raw);
+}
+
+export function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: DeclaredResource[], type: string): DeclaredResource {
+  const found = ofType(resources, type);
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  return found[0];
+}

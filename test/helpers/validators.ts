@@ -1,0 +1,49 @@
+/**
+ * Shared helpers for tests that need an outside validator (a CLI tool or the schemas in
+ * ../shared). On a user's machine a missing validator skips the test and says why; under CI
+ * (CI=true) it fails, so a green CI run always means the validator really ran.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { TestContext } from "node:test";
+import Ajv04 from "ajv-draft-04";
+import type { ValidateFunction } from "ajv";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const sharedRoot = path.resolve(repoRoot, "..", "shared");
+
+const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? "");
+
+/**
+ * Returns true when the test may go on; otherwise skips it (outside CI) or throws (under CI).
+ */
+export function requireValidator(t: TestContext, available: boolean, what: string): boolean {
+  if (available) return true;
+  if (underCi()) throw new Error(`${what} is required under CI but is missing`);
+  t.skip(`${what} is missing: skipped (install it to run this check)`);
+  return false;
+}
+
+/** True when `cmd` can be run from PATH. */
+export function hasCommand(cmd: string): boolean {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+/** Path to a schema under ../shared/schemas, or undefined when the folder is absent. */
+export function sharedSchemaPath(relative: string): string | undefined {
+  const p = path.join(sharedRoot, "schemas", relative);
+  return existsSync(p) ? p : undefined;
+}
+
+/**
+ * Compiles draft-04 JSON schemas with ajv (strict off, all errors), as ../shared/schemas/README.md
+ * prescribes. The first file is the root; the others are added so `$ref`s between them resolve.
+ */
+export function compileDraft04(files: string[]): ValidateFunction {
+  const ajv = new Ajv04({ strict: false, allErrors: true });
+  const schemas = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>);
+  for (const s of schemas.slice(1)) ajv.addSchema(s);
+  return ajv.compile(schemas[0]);
+}

@@ -1,0 +1,37 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { CONFIG_SPEC } from "../lib/config";
+import { renderProjectFile } from "../lib/projectFile";
+import { repoRoot } from "./helpers/validators";
+
+const projectFile = readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
+
+test("Pulumi.yaml is what lib/config.ts generates (run `npm run gen:project` after editing CONFIG_SPEC)", () => {
+  assert.equal(projectFile, renderProjectFile());
+});
+
+test("Pulumi.yaml declares every config key with a Pulumi type, default and description", () => {
+  const doc = parse(projectFile) as { name: string; runtime: unknown; config: Record<string, { type: string; default: unknown; description: string; items?: unknown }> };
+  assert.equal(doc.name, "secure-iot-edge");
+  assert.deepEqual(Object.keys(doc.config).sort(), Object.keys(CONFIG_SPEC).sort());
+  for (const [key, decl] of Object.entries(doc.config)) {
+    assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), `${key}: type ${decl.type}`);
+    if (decl.type === "array") assert.deepEqual(decl.items, { type: "string" }, key);
+    assert.ok("default" in decl, `${key} has a default`);
+    assert.ok(decl.description.length > 10, `${key} has a description`);
+    const jsType = { string: "string", integer: "number", boolean: "boolean", array: "object" }[decl.type];
+    assert.equal(typeof decl.default, jsType, `${key}: default matches its type`);
+  }
+});
+
+test("stack files only set keys that Pulumi.yaml declares", () => {
+  for (const stack of ["dev", "prod"]) {
+    const doc = parse(readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    for (const key of Object.keys(doc.config)) {
+      assert.ok(key.startsWith("secure-iot-edge:") && key.slice(16) in CONFIG_SPEC, `${stack}: ${key}`);
+    }
+  }
+});
