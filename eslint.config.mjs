@@ -3,7 +3,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "policy/node_modules/**"] },
+  { ignores: ["node_modules/**", "out/**", "build/**", "policy/node_modules/**"] },
+  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,6 +13,12 @@ import { LogWorkspace } from "./components/monitoring";
 import { SecuredIotHub } from "./components/iotHub";
 import { DefenderForIot } from "./components/defender";
 import { EdgeNetwork } from "./components/network";
+import { EdgeFleet } from "./components/fleet";
+import { EdgeHost } from "./components/edgeHost";
+import { HostAuditLogs } from "./components/hostLogs";
+import { SecurityAlerts } from "./components/alerts";
+import { fleetTargeting, stackManifest } from "./lib/fleet";
+import { imageReference, ubuntuVersion } from "./lib/vmImage";
 
 function main() {
   const config = loadConfig();
@@ -68,6 +74,68 @@ function main() {
     tags,
   }, { parent: group });
 
+  const fleet = new EdgeFleet("fleet", {
+    hubHostName: hub.hostName,
+    hubKey: hub.ownerKey,
+    devices: config.fleet.devices,
+    deviceAuth: config.edge.deviceAuth,
+    targeting: fleetTargeting(config.project, config.stage),
+    manifest: stackManifest(config),
+    deploymentMode: config.edge.deploymentMode,
+    deploymentBaseName: `${config.project}-${config.stage}`,
+    deploymentPriority: config.edge.deploymentPriority,
+    labels: { stage: config.stage, securityAgent: config.agent.mode },
+  }, { parent: group });
+
+  // VMs only for the devices marked as simulated; the other identities are for real devices.
+  const hosts = config.fleet.simulated.map((deviceId) => new EdgeHost(deviceId, {
+    resourceGroupName: rg,
+    location: config.hub.region,
+    vmName: names.apply((n) => n.vm(deviceId)),
+    nicName: names.apply((n) => n.nic(deviceId)),
+    osDiskName: names.apply((n) => n.osDisk(deviceId)),
+    subnetId: net.edgeSubnetId,
+    size: config.vm.size,
+    image: imageReference(config.vm.image, config.vm.imageVersion),
+    adminUsername: config.vm.adminUsername,
+    provisioning: pulumi.all([hub.hostName, fleet.credentials[deviceId]]).apply(([hubHostName, auth]) => ({
+      ubuntuVersion: ubuntuVersion(config.vm.image),
+      iotEdgeVersion: config.edge.version,
+      hubHostName,
+      deviceId,
+      auth,
+      securityAgent: config.agent.mode,
+    })),
+    autoShutdown: config.vm.autoShutdown,
+    tags,
+  }, { parent: group }));
+  const vms = hosts.map((h, i) => ({ key: config.fleet.simulated[i], name: h.vmName, id: h.vmId }));
+
+  new HostAuditLogs("hostlogs", {
+    resourceGroupName: rg,
+    location: config.hub.region,
+    workspaceLocation: config.workspace.region,
+    workspaceId: logs.workspaceId,
+    names,
+    vms,
+    tags,
+  }, { parent: group });
+
+  new SecurityAlerts("alerts", {
+    resourceGroupName: rg,
+    location: config.workspace.region,
+    workspaceId: logs.workspaceId,
+    names,
+    emails: config.alerts.emails,
+    severity: config.alerts.severity,
+    evaluationFrequency: config.alerts.evaluationFrequency,
+    sshFailureThreshold: config.alerts.sshFailureThreshold,
+    vmIds: vms.map((v) => v.id),
+    // With a daily shutdown, a silent VM is expected every evening; the rule would only cry wolf.
+    silentDeviceAlertEnabled: config.vm.autoShutdown === undefined,
+    tags,
+  }, { parent: group });
+
   return {
     resourceGroup: rg,
     hubName: hub.hubName,
@@ -76,6 +144,13 @@ function main() {
     workspaceCustomerId: logs.customerId,
     securitySolutionId: defender.solutionId,
     bastionName: net.bastionName,
+    edgeDevices: config.fleet.devices,
+    edgeDeploymentId: fleet.deploymentId,
+    edgeVms: Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], { vmName: h.vmName, vmId: h.vmId, privateIp: h.privateIp, adminUsername: config.vm.adminUsername }])),
+    /** Secret: credentials for the devices without a VM, to provision real devices with. */
+    deviceCredentials: pulumi.secret(Object.fromEntries(config.fleet.devices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
+    /** Secret. `pulumi stack output sshPrivateKeys --show-secrets`; see the README for Bastion. */
+    sshPrivateKeys: pulumi.secret(Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], h.sshPrivateKey]))),
     portal: {
       resourceGroup: group.resourceGroupId.apply((id) => portalLink(id)),
       hub: hub.hubId.apply((id) => portalLink(id)),

@@ -5,6 +5,8 @@
  */
 import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { isSupportedRegion, SUPPORTED_REGIONS, type SupportedRegion } from "./regions";
+import { DAILY_QUOTA_PER_UNIT, messageBudget } from "./budget";
+import { securityStreams } from "./agentStreams";
 
 export const PROJECT = "secure-iot-edge";
 
@@ -25,6 +27,7 @@ export const IOT_EDGE_VERSIONS = ["1.6", "1.5"] as const;
 export const DEVICE_AUTH_MODES = ["x509", "connectionString"] as const;
 export const SECURITY_AGENT_MODES = ["micro-agent", "classic-module", "none"] as const;
 export const EVENT_PRIORITIES = ["Off", "Low", "High"] as const;
+export const DEPLOYMENT_MODES = ["at-scale", "single-device"] as const;
 export const ALERT_FREQUENCIES = ["PT5M", "PT10M", "PT15M", "PT30M", "PT1H"] as const;
 
 /** Defender for IoT recommendation types (Microsoft.Security iotSecuritySolutions, 2019-08-01). */
@@ -80,6 +83,7 @@ export const CONFIG_SPEC = {
   bastionSubnetPrefix: { type: "string", default: "10.50.255.0/26", description: "AzureBastionSubnet for Basic and above: /26 or larger, inside the space, not overlapping the edge subnet. Unused by Developer." },
   vmSize: { type: "string", default: "Standard_B2s", description: "Edge VM size (Standard_*)." },
   vmImage: { type: "string", default: "ubuntu-22.04", description: "Edge VM image: ubuntu-22.04 or ubuntu-24.04 (Gen2, Trusted Launch)." },
+  vmImageVersion: { type: "string", default: "latest", description: "Marketplace image version, e.g. 22.04.202611010, or latest. Azure resolves latest once, at creation; the VM is not replaced when newer images appear. Pin it for byte-for-byte repeatable hosts." },
   adminUsername: { type: "string", default: "edgeadmin", description: "Edge VM admin user (SSH key only). Azure's reserved names such as admin or root are rejected." },
   autoShutdownTime: { type: "string", default: "1900", description: "Daily VM auto-shutdown time as HHMM (24 h), or \"off\"." },
   autoShutdownTimeZone: { type: "string", default: "UTC", description: "Windows time zone id for the shutdown time, e.g. UTC or \"W. Europe Standard Time\"." },
@@ -90,12 +94,15 @@ export const CONFIG_SPEC = {
   agentHighPriorityFrequency: { type: "string", default: "PT7M", description: "Security agent: how often high-priority messages are sent (ISO 8601 duration)." },
   agentLowPriorityFrequency: { type: "string", default: "PT5H", description: "Security agent: how often low-priority messages are sent (ISO 8601 duration)." },
   agentSnapshotFrequency: { type: "string", default: "PT13H", description: "Security agent: how often snapshot events are sent (ISO 8601 duration)." },
-  agentMaxMessageSizeBytes: { type: "integer", default: 204800, description: "Security agent: largest message in bytes, 8192-262144. Also the size the message budget assumes." },
+  agentMaxMessageSizeBytes: { type: "integer", default: 204800, description: "Classic module: largest message in bytes, 8192-262144; the message budget assumes each of its messages has this size." },
+  microAgentMessageSizeBytes: { type: "integer", default: 204800, description: "Micro agent: the message size the budget assumes, 1-262144 (the agent's real sizes are not documented; the default is a cautious upper bound). Changes no setting on the device." },
+  microAgentPriorityIntervals: { type: "string", default: "30,120,1440", description: "Micro agent: minutes between High, Medium and Low priority sends (CollectorsCore_PriorityIntervals), each a multiple of the one before." },
   agentMaxLocalCacheSizeBytes: { type: "integer", default: 2560000, description: "Security agent: local cache in bytes, at least 8192." },
   agentEventPriorities: { type: "array", default: [], description: "Security agent event priorities as Event=Off|Low|High, e.g. ProcessCreate=High." },
   agentDebugLogging: { type: "boolean", default: false, description: "Set logLevel=Debug on the classic security module (a debugging aid)." },
   echoModule: { type: "boolean", default: false, description: "Add an echo module fed with the classic security module's messages (a debugging aid)." },
   storeAndForwardTtlSecs: { type: "integer", default: 7200, description: "edgeHub store-and-forward time to live in seconds, 60-604800." },
+  deploymentMode: { type: "string", default: "at-scale", description: "at-scale: one IoT Hub deployment targets every device by twin tag; single-device: the content is applied to each device directly (the portal's Set modules), at most 10 devices." },
   deploymentPriority: { type: "integer", default: 10, description: "Priority of the at-scale edge deployment, 0-2147483647." },
   edgeDeviceCount: { type: "integer", default: 1, description: "Number of edge device identities (edge-001, edge-002, ...), 1-5000; ignored when edgeDeviceNames is set." },
   edgeDeviceNames: { type: "array", default: [], description: "Explicit edge device ids (lower-case letters, digits, hyphens; 2-32 characters). Overrides edgeDeviceCount." },
@@ -120,6 +127,7 @@ export type VmImage = (typeof VM_IMAGES)[number];
 export type IotEdgeVersion = (typeof IOT_EDGE_VERSIONS)[number];
 export type DeviceAuthMode = (typeof DEVICE_AUTH_MODES)[number];
 export type SecurityAgentMode = (typeof SECURITY_AGENT_MODES)[number];
+export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
 export type EventPriority = (typeof EVENT_PRIORITIES)[number];
 export type RecommendationType = (typeof RECOMMENDATION_TYPES)[number];
 
@@ -134,6 +142,8 @@ export interface StackConfig {
   vm: {
     size: string;
     image: VmImage;
+    /** "latest" or a pinned marketplace version. */
+    imageVersion: string;
     adminUsername: string;
     /** Absent when auto-shutdown is off. */
     autoShutdown?: { time: string; timeZone: string };
@@ -142,6 +152,7 @@ export interface StackConfig {
     version: IotEdgeVersion;
     deviceAuth: DeviceAuthMode;
     storeAndForwardTtlSecs: number;
+    deploymentMode: DeploymentMode;
     deploymentPriority: number;
   };
   agent: {
@@ -153,6 +164,10 @@ export interface StackConfig {
     maxMessageSizeInBytes: number;
     maxLocalCacheSizeInBytes: number;
     eventPriorities: Record<string, EventPriority>;
+    /** Micro agent send intervals in minutes. */
+    microAgentIntervalsMinutes: { high: number; medium: number; low: number };
+    /** Assumed micro agent message size, for the budget only. */
+    microAgentMessageSizeBytes: number;
     debugLogging: boolean;
     echoModule: boolean;
   };
@@ -332,6 +347,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   const vmSize = r.string("vmSize");
   if (!/^Standard_[A-Za-z0-9_]+$/.test(vmSize)) r.fail("vmSize", vmSize, "allowed: an Azure VM size name such as Standard_B2s");
   const image = r.oneOf("vmImage", VM_IMAGES);
+  const imageVersion = r.string("vmImageVersion");
+  if (imageVersion !== "latest" && !/^\d+\.\d+\.\d+$/.test(imageVersion)) r.fail("vmImageVersion", imageVersion, "allowed: latest or a version such as 22.04.202611010");
   const adminUsername = r.string("adminUsername");
   if (RESERVED_ADMIN_NAMES.includes(adminUsername.toLowerCase())) {
     r.fail("adminUsername", adminUsername, "Azure reserves this name; allowed: any other Linux user name, e.g. edgeadmin");
@@ -352,12 +369,14 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   const deviceAuth = r.oneOf("deviceAuth", DEVICE_AUTH_MODES);
   const storeAndForwardTtlSecs = r.integer("storeAndForwardTtlSecs", 60, 604800);
   const deploymentPriority = r.integer("deploymentPriority", 0, 2147483647);
+  const deploymentMode = r.oneOf("deploymentMode", DEPLOYMENT_MODES);
 
   const mode = r.oneOf("securityAgent", SECURITY_AGENT_MODES);
   const classicImageTag = r.string("classicAgentImageTag");
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(classicImageTag)) r.fail("classicAgentImageTag", classicImageTag, "allowed: a container image tag such as 1.0.2");
   const maxMessageSizeInBytes = r.integer("agentMaxMessageSizeBytes", 8192, 262144);
   const maxLocalCacheSizeInBytes = r.integer("agentMaxLocalCacheSizeBytes", 8192, 2147483647);
+  const microAgentMessageSizeBytes = r.integer("microAgentMessageSizeBytes", 1, 262144);
   const eventPriorities: Record<string, EventPriority> = {};
   for (const entry of r.list("agentEventPriorities")) {
     const m = /^([A-Za-z][A-Za-z0-9]*)=(Off|Low|High)$/.exec(entry);
@@ -367,6 +386,12 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   const highPriorityMessageFrequency = r.duration("agentHighPriorityFrequency");
   const lowPriorityMessageFrequency = r.duration("agentLowPriorityFrequency");
   const snapshotFrequency = r.duration("agentSnapshotFrequency");
+  const intervalsRaw = r.string("microAgentPriorityIntervals");
+  const intervals = intervalsRaw.split(",").map((x) => Number(x.trim()));
+  const [high, medium, low] = intervals;
+  if (intervals.length !== 3 || !intervals.every((n) => Number.isInteger(n) && n > 0) || medium % high !== 0 || low % medium !== 0) {
+    r.fail("microAgentPriorityIntervals", intervalsRaw, "allowed: three whole numbers of minutes High,Medium,Low, each a multiple of the one before, e.g. 30,120,1440");
+  }
   const debugLogging = r.boolean("agentDebugLogging");
   const echoModule = r.boolean("echoModule");
   if (mode !== "classic-module") {
@@ -393,6 +418,9 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
     devices = Array.from({ length: count }, (_, i) => `edge-${String(i + 1).padStart(width, "0")}`);
   }
   const simulatedCount = r.integer("simulatedDevices", 0, 10);
+  if (deploymentMode === "single-device" && devices.length > 10) {
+    r.fail("deploymentMode", deploymentMode, `${devices.length} devices would mean ${devices.length} separate deployments; allowed: at-scale, or at most 10 devices`);
+  }
   if (simulatedCount > devices.length) r.fail("simulatedDevices", simulatedCount, `only ${devices.length} edge device(s) are configured; allowed: 0 to ${Math.min(10, devices.length)}`);
 
   const emails = r.list("alertEmails");
@@ -424,10 +452,7 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
 
   const errors = r.errors;
   if (errors.length > 0) return { ok: false, errors, warnings: r.warnings };
-  return {
-    ok: true,
-    warnings: r.warnings,
-    config: {
+  const config: StackConfig = {
       project: PROJECT,
       stage: stack,
       hub: { region: hubRegion as SupportedRegion, sku: hubSku, units: hubUnits },
@@ -436,8 +461,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
       // Each CIDR was checked above: no error means each is defined.
       network: { addressSpace: addressSpace as Cidr, edgeSubnet: edgeSubnet as Cidr, bastionSubnet },
       bastion: { sku: bastionSku, scaleUnits },
-      vm: { size: vmSize, image, adminUsername, autoShutdown },
-      edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentPriority },
+      vm: { size: vmSize, image, imageVersion, adminUsername, autoShutdown },
+      edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentMode, deploymentPriority },
       agent: {
         mode,
         classicImageTag,
@@ -447,6 +472,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
         maxMessageSizeInBytes,
         maxLocalCacheSizeInBytes,
         eventPriorities,
+        microAgentIntervalsMinutes: { high, medium, low },
+        microAgentMessageSizeBytes,
         debugLogging,
         echoModule,
       },
@@ -454,8 +481,24 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
       alerts: { emails, severity, evaluationFrequency, sshFailureThreshold },
       lifecycle: { expiresOn, resourceGroupLock },
       extraTags,
-    },
   };
+  const budgetProblem = checkMessageBudget(config, r.warnings);
+  if (budgetProblem) return { ok: false, errors: [budgetProblem], warnings: r.warnings };
+  return { ok: true, config, warnings: r.warnings };
+}
+
+/**
+ * The fleet's security messages against the hub's daily quota: a warning at 80 %, an error
+ * (returned) above 100 %, since the hub would stop accepting messages for the rest of the day.
+ */
+function checkMessageBudget(config: StackConfig, warnings: string[]): string | undefined {
+  const budget = messageBudget({ hub: config.hub, devices: config.fleet.devices.length, streams: securityStreams(config.agent) });
+  if (budget.level === "warning") warnings.push(`${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}`);
+  if (budget.level !== "error") return undefined;
+  const perUnit = DAILY_QUOTA_PER_UNIT[config.hub.sku === "F1" ? "S1" : config.hub.sku];
+  const needed = Math.ceil(budget.meteredPerDay / perUnit);
+  const tier = config.hub.sku === "F1" ? "S1" : config.hub.sku;
+  return `${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}; allowed: at least ${needed} unit(s) of ${tier}, a larger hubSku, fewer edge devices, or less frequent agent messages`;
 }
 
 function isCalendarDate(s: string): boolean {

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "./config";
 import { PROJECT } from "./config";
+import { mockPrivateKeyPem, mockPublicKeyOpenssh, mockSelfSignedCertPem } from "./mockCert";
 
 /** Pulumi's wire marker for a secret value, as mock inputs carry it. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -29,7 +30,29 @@ export interface DeclaredResource {
 
 export interface DeclaredStack {
   resources: DeclaredResource[];
+  /** Stack outputs, resolved; secrets are plain here (see secretOutputs). */
   outputs: Record<string, unknown>;
+  /** Top-level (or nested, dot-joined) output paths whose value is a secret. */
+  secretOutputs: string[];
+}
+
+/** Stack outputs with each secret path replaced by SECRET_MARKER. */
+export function maskedOutputs(stack: DeclaredStack): Record<string, unknown> {
+  const copy = structuredClone(stack.outputs);
+  for (const p of stack.secretOutputs) {
+    const keys = p.split(".");
+    let node = copy as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    node[keys[keys.length - 1]] = SECRET_MARKER;
+  }
+  return copy;
+}
+
+async function secretPaths(value: unknown, prefix: string[] = []): Promise<string[]> {
+  if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? [prefix.join(".")] : [];
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [];
+  const nested = await Promise.all(Object.entries(value).map(([k, v]) => secretPaths(v, [...prefix, k])));
+  return nested.flat();
 }
 
 export function isSecret(v: unknown): v is { value: unknown } {
@@ -89,9 +112,20 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
       return { id: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${String(plain.virtualNetworkName)}/subnets/${n}`, state: { ...inputs, name: n } };
     }
     case "tls:index/privateKey:PrivateKey":
-      return { id: name, state: { ...inputs, privateKeyPem: `-----BEGIN PRIVATE KEY-----\nMOCK-${name}\n-----END PRIVATE KEY-----\n`, privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nMOCK-${name}\n-----END OPENSSH PRIVATE KEY-----\n`, publicKeyOpenssh: `ssh-rsa AAAAMOCK${name} mock\n` } };
-    case "tls:index/selfSignedCert:SelfSignedCert":
-      return { id: name, state: { ...inputs, certPem: `-----BEGIN CERTIFICATE-----\nMOCK-${name}\n-----END CERTIFICATE-----\n` } };
+      return { id: name, state: { ...inputs, privateKeyPem: mockPrivateKeyPem(), privateKeyOpenssh: mockPrivateKeyPem(), publicKeyOpenssh: mockPublicKeyOpenssh(name) } };
+    case "tls:index/selfSignedCert:SelfSignedCert": {
+      const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
+      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(cn) } };
+    }
+    case "pulumi-nodejs:dynamic:Resource": {
+      const auth = plain.auth as { type?: string } | undefined;
+      if (typeof plain.deviceId === "string" && auth?.type === "sas") {
+        const key = Buffer.from(`mock-device-key-${plain.deviceId}`).toString("base64");
+        const connectionString = `HostName=${String(plain.hubHostName)};DeviceId=${plain.deviceId};SharedAccessKey=${key}`;
+        return { id: name, state: { ...inputs, primaryKey: key, secondaryKey: key, connectionString } };
+      }
+      return { id: name, state: { ...inputs } };
+    }
     default: {
       const n = azureName(plain, name);
       const arm = ARM_TYPES[type] ?? `Mock.${type.split(":")[1] ?? "unknown"}/${type.split(":")[2] ?? "unknown"}`;
@@ -116,11 +150,38 @@ export function stackFileToRaw(config: Record<string, unknown>): RawConfig {
 /**
  * Declares the program for `stack` with `raw` config under mocks. Resolves with the declared
  * resources and the stack outputs; rejects with the program's error (e.g. a config error).
- * `sink` receives each resource as it is declared, so a caller can see what was declared before
- * a failure.
  */
-export async function declareUnderMocks(program: () => unknown, stack: string, raw: RawConfig, sink: DeclaredResource[] = []): Promise<DeclaredStack> {
-  const resources = sink;
+export interface DeclareOptions {
+  /** Receives each resource as it is declared, so a caller sees what was declared before a failure. */
+  sink?: DeclaredResource[];
+  /**
+   * Serialize dynamic providers as a real run does (default). The plan turns it off: serializing
+   * a provider's closure takes about a second and the plan shows no provider code anyway.
+   */
+  serializeDynamicProviders?: boolean;
+}
+
+/** The SDK module whose serializeFunction dynamic resources call (looked up at each call). */
+interface ClosureModule {
+  serializeFunction: (...args: unknown[]) => Promise<{ text: string; exportName: string }>;
+}
+
+export async function declareUnderMocks(program: () => unknown, stack: string, raw: RawConfig, options: DeclareOptions = {}): Promise<DeclaredStack> {
+  const resources = options.sink ?? [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an SDK-internal module, swapped only for the plan's speed
+  const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureModule;
+  const serialize = closure.serializeFunction;
+  if (options.serializeDynamicProviders === false) {
+    closure.serializeFunction = async () => ({ text: "exports.handler = undefined; // not serialized by the plan", exportName: "handler" });
+  }
+  try {
+    return await declare(program, stack, raw, resources);
+  } finally {
+    closure.serializeFunction = serialize;
+  }
+}
+
+async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[]): Promise<DeclaredStack> {
   const parents = new Map<string, string>();
   await pulumi.runtime.setMocks({
     newResource: (args) => {
@@ -139,6 +200,7 @@ export async function declareUnderMocks(program: () => unknown, stack: string, r
   // A program error is caught inside the stack so the stack still completes on this monitor;
   // otherwise its late registrations leak into the next run's monitor.
   let failure: unknown;
+  let secretOutputs: string[] = [];
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((t) => {
       const parent = t.opts.parent;
@@ -148,22 +210,17 @@ export async function declareUnderMocks(program: () => unknown, stack: string, r
       return undefined;
     });
     try {
-      return program() as Record<string, unknown>;
+      const out = program() as Record<string, unknown>;
+      secretOutputs = await secretPaths(out);
+      return out;
     } catch (e) {
       failure = e;
       return {};
     }
   });
-  // Registration is asynchronous; wait for every resource to reach the mock monitor.
-  await waitForQuiet(() => resources.length);
+  // Registration is asynchronous: drain the SDK's RPC queue so every resource has reached the
+  // mock monitor (and nothing of this run leaks into the next one).
+  await pulumi.runtime.disconnect();
   if (failure !== undefined) throw failure;
-  return { resources, outputs: (outputs ?? {}) as Record<string, unknown> };
-}
-
-async function waitForQuiet(count: () => number): Promise<void> {
-  let last = -1;
-  while (count() !== last) {
-    last = count();
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return { resources, outputs: (outputs ?? {}) as Record<string, unknown>, secretOutputs };
 }

@@ -77,7 +77,7 @@ describe("bad config declares nothing (mock engine)", () => {
     test(`declares no resource for ${c.what}`, async () => {
       const sink: DeclaredResource[] = [];
       await assert.rejects(
-        () => declareUnderMocks(main, c.stack ?? "dev", rawFor(c), sink),
+        () => declareUnderMocks(main, c.stack ?? "dev", rawFor(c), { sink }),
         (e: Error) => e.message.includes(`secure-iot-edge:${c.key}`) && e.message.includes("nothing was declared"),
       );
       assert.deepEqual(sink.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type), []);
@@ -86,7 +86,7 @@ describe("bad config declares nothing (mock engine)", () => {
 
   test("a good config run through the same path does declare resources", async () => {
     const sink: DeclaredResource[] = [];
-    await declareUnderMocks(main, "dev", stackFileConfig("dev"), sink);
+    await declareUnderMocks(main, "dev", stackFileConfig("dev"), { sink });
     assert.ok(sink.filter((r) => r.type !== "pulumi:pulumi:Stack").length > 5);
   });
 });
@@ -105,6 +105,34 @@ describe("all errors are reported together", () => {
     const r = validateConfig(stackFileConfig("dev"), "Prod_1");
     assert.equal(r.ok, false);
     if (!r.ok) assert.match(r.errors[0], /stack name "Prod_1".*allowed: 2-12 lower-case letters and digits/);
+  });
+});
+
+describe("message budget against the hub's daily quota", () => {
+  test("a fleet whose security messages exceed the quota is a config error naming hubUnits and the units needed", () => {
+    // 1,000 devices x 61 micro-agent messages x 52 chunks = 3,172,000 metered messages a day.
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0], /^secure-iot-edge:hubUnits = "1": 1000 device\(s\) send 3,172,000 metered messages a day.*over quota.*allowed: at least 8 unit\(s\) of S1/);
+  });
+
+  test("the same fleet with enough units passes", () => {
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:hubUnits": "8" }, "dev");
+    assert.ok(r.ok);
+  });
+
+  test("at 80 % of the quota or more it warns but passes", () => {
+    // 103 devices x 3,172 = 326,716 metered messages: 81.7 % of one S1 unit.
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "103", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    assert.ok(r.ok);
+    assert.match(r.warnings.join("\n"), /hubUnits = "1": 103 device\(s\) send 326,716 metered messages a day, 81\.7 ?% of the S1/);
+  });
+
+  test("securityAgent none sends nothing, so no fleet size is over quota", () => {
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "5000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:securityAgent": "none" }, "dev");
+    assert.ok(r.ok);
   });
 });
 
@@ -128,7 +156,7 @@ describe("defaults and good config", () => {
   });
 
   test("a device count names devices edge-001 onwards, wider when needed", () => {
-    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:hubSku": "S2" }, "dev");
     assert.ok(r.ok);
     if (!r.ok) return;
     assert.equal(r.config.fleet.devices.length, 1000);

@@ -26,7 +26,7 @@ const T = {
 
 type Props = Record<string, unknown>;
 const inputs = (r: DeclaredResource): Props => revealSecrets(r.inputs) as Props;
-const id = (type: string, rg: string, arm: string, name: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${rg}/providers/${arm}/${name}`;
+const id = (rg: string, arm: string, name: string) => `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${rg}/providers/${arm}/${name}`;
 
 /** Resource types that accept tags in azure-native (children such as subnets and locks do not). */
 const TAGGABLE = [T.rg, T.ws, T.hub, T.sol, T.vnet, T.nsg, T.bastion, T.pip,
@@ -74,15 +74,15 @@ for (const stage of ["dev", "prod"] as const) {
       assert.deepEqual(d.logs, [{ categoryGroup: "allLogs", enabled: true }]);
       assert.deepEqual(d.metrics, [{ category: "AllMetrics", enabled: true }]);
       const rg = `rg-iotedge-${stage}-a1b2c3`;
-      assert.equal(d.resourceUri, id("", rg, "Microsoft.Devices/IotHubs", `iot-iotedge-${stage}-a1b2c3`));
-      assert.equal(d.workspaceId, id("", rg, "Microsoft.OperationalInsights/workspaces", `log-iotedge-${stage}-a1b2c3`));
+      assert.equal(d.resourceUri, id(rg, "Microsoft.Devices/IotHubs", `iot-iotedge-${stage}-a1b2c3`));
+      assert.equal(d.workspaceId, id(rg, "Microsoft.OperationalInsights/workspaces", `log-iotedge-${stage}-a1b2c3`));
     });
 
     test("declares the Defender for IoT solution joining that hub and that workspace", () => {
       const sol = inputs(one(s.resources, T.sol));
       const rg = `rg-iotedge-${stage}-a1b2c3`;
-      assert.deepEqual(sol.iotHubs, [id("", rg, "Microsoft.Devices/IotHubs", `iot-iotedge-${stage}-a1b2c3`)]);
-      assert.equal(sol.workspace, id("", rg, "Microsoft.OperationalInsights/workspaces", `log-iotedge-${stage}-a1b2c3`));
+      assert.deepEqual(sol.iotHubs, [id(rg, "Microsoft.Devices/IotHubs", `iot-iotedge-${stage}-a1b2c3`)]);
+      assert.equal(sol.workspace, id(rg, "Microsoft.OperationalInsights/workspaces", `log-iotedge-${stage}-a1b2c3`));
       assert.equal(sol.status, "Enabled");
       assert.deepEqual(sol.export, ["RawEvents"]);
       assert.equal(sol.unmaskedIpLoggingStatus, "Disabled");

@@ -42,7 +42,8 @@ export function sharedSchemaPath(relative: string): string | undefined {
  * prescribes. The first file is the root; the others are added so `$ref`s between them resolve.
  */
 export function compileDraft04(files: string[]): ValidateFunction {
-  const ajv = new Ajv04({ strict: false, allErrors: true });
+  // logger: false: the schemas use formats ajv does not know ("uri"); each would print a warning.
+  const ajv = new Ajv04({ strict: false, allErrors: true, logger: false });
   const schemas = files.map((f) => JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>);
   for (const s of schemas.slice(1)) ajv.addSchema(s);
   return ajv.compile(schemas[0]);
