@@ -59,7 +59,7 @@ export const AUDIT_RULES_PATH = "/etc/audit/rules.d/60-iotedge-auth.rules";
 /** Shipped by audispd-plugins on Debian and Ubuntu; the script turns it on. */
 export const AUDISP_SYSLOG_CONF = "/etc/audit/plugins.d/syslog.conf";
 /** Syslog facility the audit records arrive on, for the Azure Monitor Agent's data collection rule. */
-export const AUDIT_SYSLOG_FACILITY = "user";
+export const AUDIT_SYSLOG_FACILITY = "local6";
 export const MICRO_AGENT_PACKAGE = "defender-iot-micro-agent-edge";
 /** Azure decodes customData to at most 65535 bytes (compute API, osProfile.customData). */
 export const MAX_CUSTOM_DATA_BYTES = 65535;
@@ -217,6 +217,7 @@ function settingsFile(input: CloudInitInput): string {
     `SECURITY_AGENT=${input.securityAgent}`,
     `CONFIG_TOML=${CONFIG_TOML_PATH}`,
     `AUDISP_SYSLOG_CONF=${AUDISP_SYSLOG_CONF}`,
+    `AUDIT_SYSLOG_FACILITY=LOG_${AUDIT_SYSLOG_FACILITY.toUpperCase()}`,
   ];
   if (input.auth.mode === "x509") {
     lines.push(`IDENTITY_CERT_FILE=${IDENTITY_CERT_PATH}`, `IDENTITY_KEY_FILE=${IDENTITY_KEY_PATH}`);

@@ -425,6 +425,9 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
 
   const emails = r.list("alertEmails");
   for (const e of emails) if (!EMAIL.test(e)) r.fail("alertEmails", e, "allowed: e-mail addresses such as secops@example.com");
+  if (emails.length === 0) {
+    r.warnings.push(`${PROJECT}:alertEmails = []: alerts fire but notify nobody (see Monitor > Alerts); add one with pulumi config set --path 'alertEmails[0]' you@example.com`);
+  }
   const severity = r.integer("alertSeverity", 0, 4);
   const evaluationFrequency = r.oneOf("alertEvaluationFrequency", ALERT_FREQUENCIES);
   const sshFailureThreshold = r.integer("sshFailureThreshold", 1, 1000);

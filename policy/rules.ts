@@ -7,6 +7,9 @@
  * below checks the shape it expects and treats anything else as "not set".
  */
 
+// One definition of "the internet" for the program's own checks and for the policy pack.
+import { isInternetSource } from "../lib/nsgRules";
+
 type Json = Readonly<Record<string, unknown>>;
 
 export function record(value: unknown): Json | undefined {
@@ -35,12 +38,7 @@ const sameText = (a: string | undefined, b: string): boolean => a !== undefined 
 // ---------------------------------------------------------------------------------------------
 // Network security groups
 
-/** Source prefixes that NSGs read as "anywhere on the internet". */
-export const INTERNET_SOURCES: readonly string[] = ["*", "internet", "any", "0.0.0.0/0", "::/0"];
-
-export function isInternetSource(prefix: string): boolean {
-  return INTERNET_SOURCES.includes(prefix.trim().toLowerCase());
-}
+export { isInternetSource };
 
 /** The internet-facing sources of one security rule, if it allows inbound traffic. */
 export function internetSourcesOfInboundAllow(rule: Json): string[] {

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { CONFIG_SPEC, validateConfig, type RawConfig } from "../lib/config";
 import main from "../index";
 import { declareUnderMocks, stackFileToRaw, type DeclaredResource } from "../lib/mockEngine";
-import { declareStack, stackFileConfig } from "./helpers/stacks";
+import { declareStack, stackFileConfig, stackNames } from "./helpers/stacks";
 
 interface BadCase {
   what: string;
@@ -108,6 +108,17 @@ describe("all errors are reported together", () => {
   });
 });
 
+describe("warnings", () => {
+  test("no alert e-mail address is a warning that says how to add one", () => {
+    const r = validateConfig({}, "dev");
+    assert.ok(r.ok);
+    assert.match(r.warnings.join("\n"), /alertEmails = \[\]: alerts fire but notify nobody.*pulumi config set --path 'alertEmails\[0\]'/);
+    const withEmail = validateConfig({ "secure-iot-edge:alertEmails": '["secops@example.com"]' }, "dev");
+    assert.ok(withEmail.ok);
+    assert.deepEqual(withEmail.warnings, []);
+  });
+});
+
 describe("message budget against the hub's daily quota", () => {
   test("a fleet whose security messages exceed the quota is a config error naming hubUnits and the units needed", () => {
     // 1,000 devices x 61 micro-agent messages x 52 chunks = 3,172,000 metered messages a day.
@@ -166,14 +177,18 @@ describe("defaults and good config", () => {
   });
 
   test("IoT Edge 1.5 and the classic module are accepted with warnings", () => {
-    const r = validateConfig({ "secure-iot-edge:iotEdgeVersion": "1.5", "secure-iot-edge:securityAgent": "classic-module" }, "dev");
+    const r = validateConfig({ "secure-iot-edge:iotEdgeVersion": "1.5", "secure-iot-edge:securityAgent": "classic-module", "secure-iot-edge:alertEmails": '["secops@example.com"]' }, "dev");
     assert.ok(r.ok);
     assert.equal(r.warnings.length, 2);
     assert.match(r.warnings.join("\n"), /support ended on 2026-11-10[\s\S]*ended support for the azureiotsecurity module on 2022-03-01/);
   });
 
+  test("the repository has dev, prod and trial stack files", () => {
+    assert.deepEqual(stackNames(), ["dev", "prod", "trial"]);
+  });
+
   test("every stack file in the repository is valid", () => {
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of stackNames()) {
       const r = validateConfig(stackFileConfig(stack), stack);
       assert.ok(r.ok, `${stack}: ${JSON.stringify(!r.ok && r.errors)}`);
     }

@@ -12,18 +12,9 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import * as policyRuntime from "@pulumi/policy";
-import * as policyDeserialize from "@pulumi/policy/deserialize";
-import type {
-  PolicyResource,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
 import * as grpc from "@grpc/grpc-js";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as compute from "@pulumi/azure-native/compute";
 import * as iothub from "@pulumi/azure-native/iothub";
 import * as network from "@pulumi/azure-native/network";
@@ -41,6 +32,8 @@ import {
   vmNoPublicIp,
 } from "../policy/policies";
 import { isInternetSource, isTls12OrLater } from "../policy/rules";
+import { runResourcePolicy, runStackPolicy, urnOf } from "./helpers/policyHarness";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -71,87 +64,6 @@ async function inputsOf(name: string, resource: pulumi.CustomResource): Promise<
 
 // ---------------------------------------------------------------------------------------------
 // Calling the registered policies the way the runtime does
-
-// Runtime exports missing from @pulumi/policy's .d.ts (marked @internal upstream).
-const { unknownCheckingProxy } = policyRuntime as unknown as {
-  unknownCheckingProxy: (props: Record<string, unknown>) => Record<string, unknown>;
-};
-const { deserializeProperties } = policyDeserialize as unknown as {
-  deserializeProperties: (props: Struct, proxySecrets: boolean) => Record<string, unknown>;
-};
-
-/** Props as a policy sees them: sent as a protobuf Struct, secrets unwrapped, unknowns guarded. */
-const asPolicyProps = (props: Record<string, unknown>): Record<string, unknown> =>
-  unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]), false));
-
-const urnOf = (type: string, name: string): string => `urn:pulumi:dev::secure-iot-edge::${type}::${name}`;
-
-const noOptions = { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } };
-
-function notApplicable(reason?: string): never {
-  throw new Error(`not applicable: ${reason ?? ""}`);
-}
-
-async function runResourcePolicy(
-  policy: ResourceValidationPolicy,
-  type: string,
-  name: string,
-  props: Record<string, unknown>,
-): Promise<string[]> {
-  const messages: string[] = [];
-  const args: ResourceValidationArgs = {
-    type,
-    name,
-    urn: urnOf(type, name),
-    props: asPolicyProps(props),
-    opts: noOptions,
-    stackTags: new Map(),
-    isType: () => false,
-    asType: () => undefined,
-    getConfig: <T extends object>() => ({}) as T,
-    notApplicable,
-  };
-  const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
-  for (const validate of validations) await validate(args, (message) => messages.push(message));
-  return messages;
-}
-
-interface StackEntry {
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  /** property name -> names of the stack resources it takes values from */
-  dependsOn?: Record<string, string[]>;
-}
-
-async function runStackPolicy(policy: StackValidationPolicy, entries: StackEntry[]): Promise<Array<{ message: string; urn?: string }>> {
-  const resources: PolicyResource[] = entries.map((e) => ({
-    type: e.type,
-    name: e.name,
-    urn: urnOf(e.type, e.name),
-    props: asPolicyProps(e.props),
-    opts: noOptions,
-    dependencies: [],
-    propertyDependencies: {},
-    isType: () => false,
-    asType: () => undefined,
-  }));
-  entries.forEach((e, i) => {
-    for (const [property, names] of Object.entries(e.dependsOn ?? {})) {
-      resources[i].propertyDependencies[property] = names.map((n) => {
-        const target = resources.find((r) => r.name === n);
-        assert.ok(target, `unknown dependency ${n}`);
-        return target;
-      });
-    }
-  });
-  const violations: Array<{ message: string; urn?: string }> = [];
-  await policy.validateStack(
-    { resources, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable },
-    (message, urn) => violations.push({ message, urn }),
-  );
-  return violations;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -242,8 +154,8 @@ describe("nsg-no-internet-inbound", () => {
   });
 
   it("treats every spelling of 'anywhere' as the internet, and nothing else", () => {
-    for (const source of ["*", "Internet", "any", " ANY ", "0.0.0.0/0", "::/0"]) assert.equal(isInternetSource(source), true, source);
-    for (const source of ["VirtualNetwork", "10.0.0.0/16", "AzureBastionSubnet", "0.0.0.0/1"]) assert.equal(isInternetSource(source), false, source);
+    for (const source of ["*", "Internet", "any", " ANY ", "0.0.0.0/0", "::/0", "0.0.0.0/1", "128.0.0.0/1"]) assert.equal(isInternetSource(source), true, source);
+    for (const source of ["VirtualNetwork", "10.0.0.0/16", "AzureBastionSubnet", "168.63.129.16"]) assert.equal(isInternetSource(source), false, source);
   });
 });
 

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { CONFIG_SPEC } from "../lib/config";
 import { renderProjectFile } from "../lib/projectFile";
 import { repoRoot } from "./helpers/validators";
+import { stackNames } from "./helpers/stacks";
 
 const projectFile = readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
 
@@ -28,7 +29,7 @@ test("Pulumi.yaml declares every config key with a Pulumi type, default and desc
 });
 
 test("stack files only set keys that Pulumi.yaml declares", () => {
-  for (const stack of ["dev", "prod"]) {
+  for (const stack of stackNames()) {
     const doc = parse(readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     for (const key of Object.keys(doc.config)) {
       assert.ok(key.startsWith("secure-iot-edge:") && key.slice(16) in CONFIG_SPEC, `${stack}: ${key}`);

@@ -35,6 +35,7 @@ CONFIG_TOML=""
 IDENTITY_CERT_FILE=""
 IDENTITY_KEY_FILE=""
 AUDISP_SYSLOG_CONF=""
+AUDIT_SYSLOG_FACILITY=""
 STEP_NOTE_FILE=""
 
 log() {
@@ -120,6 +121,7 @@ load_settings() {
       IDENTITY_CERT_FILE) IDENTITY_CERT_FILE="$value" ;;
       IDENTITY_KEY_FILE) IDENTITY_KEY_FILE="$value" ;;
       AUDISP_SYSLOG_CONF) AUDISP_SYSLOG_CONF="$value" ;;
+      AUDIT_SYSLOG_FACILITY) AUDIT_SYSLOG_FACILITY="$value" ;;
       *)
         DETAIL[overall]="unknown setting ${key} in ${SETTINGS_FILE}"
         return 1
@@ -143,6 +145,7 @@ load_settings() {
     DETAIL[overall]="CONFIG_TOML and AUDISP_SYSLOG_CONF must be set"
     return 1
   fi
+  case "$AUDIT_SYSLOG_FACILITY" in LOG_USER | LOG_LOCAL[0-7]) ;; *) DETAIL[overall]="AUDIT_SYSLOG_FACILITY must be LOG_USER or LOG_LOCAL0-7" && return 1 ;; esac
 }
 
 # run_step NAME FUNCTION [PREREQUISITE...]: runs FUNCTION with errexit in force, its output going to
@@ -273,10 +276,11 @@ step_auditd() {
     note "${AUDISP_SYSLOG_CONF} not found after installing audispd-plugins"
     return 1
   fi
-  # Audit records go to syslog (facility user) so the Azure Monitor Agent can collect them.
+  # Audit records go to syslog on their own facility, which the data collection rule collects;
+  # a facility of their own keeps other programs' messages out of the workspace (and its cap).
   sed -i \
     -e 's/^[[:space:]]*active[[:space:]]*=.*/active = yes/' \
-    -e 's/^[[:space:]]*args[[:space:]]*=.*/args = LOG_INFO LOG_USER/' \
+    -e "s/^[[:space:]]*args[[:space:]]*=.*/args = LOG_INFO ${AUDIT_SYSLOG_FACILITY}/" \
     "$AUDISP_SYSLOG_CONF"
   if ! grep -q '^active = yes$' "$AUDISP_SYSLOG_CONF"; then
     note "could not turn on the syslog plugin in ${AUDISP_SYSLOG_CONF}"
