@@ -34,6 +34,8 @@ export interface DeclaredStack {
   outputs: Record<string, unknown>;
   /** Top-level (or nested, dot-joined) output paths whose value is a secret. */
   secretOutputs: string[];
+  /** What the program logged with pulumi.log.warn (without an engine the SDK would print it). */
+  warnings: string[];
 }
 
 /** Stack outputs with each secret path replaced by SECRET_MARKER. */
@@ -174,14 +176,22 @@ export async function declareUnderMocks(program: () => unknown, stack: string, r
   if (options.serializeDynamicProviders === false) {
     closure.serializeFunction = async () => ({ text: "exports.handler = undefined; // not serialized by the plan", exportName: "handler" });
   }
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+    else warn(...args);
+  };
   try {
-    return await declare(program, stack, raw, resources);
+    return { ...(await declare(program, stack, raw, resources)), warnings };
   } finally {
     closure.serializeFunction = serialize;
+    console.warn = warn;
   }
 }
 
-async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[]): Promise<DeclaredStack> {
+async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[]): Promise<Omit<DeclaredStack, "warnings">> {
   const parents = new Map<string, string>();
   await pulumi.runtime.setMocks({
     newResource: (args) => {

@@ -148,6 +148,7 @@ export function costMarkdown(stage: string, estimate: CostEstimate, budget: Budg
     "## Assumptions",
     "",
     ...estimate.assumptions.map((a) => `- ${a}`),
+    "- Workspace ingestion counts the security agent's messages only; host syslog, audit records and hub diagnostics add to it and are not estimated (the daily cap bounds them).",
     "",
   ].join("\n");
 }

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CONFIG_SPEC } from "../lib/config";
-import { renderProjectFile } from "../lib/projectFile";
+import { renderProjectFile, withConfigTable } from "../lib/projectFile";
 import { repoRoot } from "./helpers/validators";
 import { stackNames } from "./helpers/stacks";
 
@@ -35,4 +35,19 @@ test("stack files only set keys that Pulumi.yaml declares", () => {
       assert.ok(key.startsWith("secure-iot-edge:") && key.slice(16) in CONFIG_SPEC, `${stack}: ${key}`);
     }
   }
+});
+
+test("the README's config reference is what lib/config.ts generates (run `npm run gen:project`)", () => {
+  const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  assert.equal(readme, withConfigTable(readme));
+  for (const key of Object.keys(CONFIG_SPEC)) assert.ok(readme.includes(`| \`${key}\` |`), key);
+});
+
+test("the README opens with the install-and-plan and test commands, and CI runs exactly that test command", () => {
+  const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  const firstBlock = /```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+  const commands = firstBlock.split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean);
+  assert.deepEqual(commands, ["npm ci && npm run plan -- --stack dev", "npm test"]);
+  const ci = readFileSync(path.join(repoRoot, ".ci", "run"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  assert.equal(ci[ci.length - 1], "npm test");
 });

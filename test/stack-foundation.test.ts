@@ -188,6 +188,12 @@ describe("locks and determinism (mock engine)", () => {
     assert.equal(text(a), text(b));
   });
 
+  test("config warnings reach the user through pulumi.log.warn while resources are declared", async () => {
+    const s = await declareStack("dev", { iotEdgeVersion: "1.5" });
+    assert.ok(s.warnings.some((w) => w.startsWith('secure-iot-edge:iotEdgeVersion = "1.5": IoT Edge 1.5 LTS support ended')), JSON.stringify(s.warnings));
+    assert.ok(s.resources.length > 10);
+  });
+
   test("expiresOn is tagged on every taggable resource when set", async () => {
     const s = await declareStack("dev", { expiresOn: "2026-12-31" });
     const taggable = s.resources.filter((r) => TAGGABLE.includes(r.type));

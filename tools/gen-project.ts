@@ -1,7 +1,10 @@
-/** Rewrites Pulumi.yaml from lib/config.ts (see lib/projectFile.ts). */
-import { writeFileSync } from "node:fs";
+/** Rewrites Pulumi.yaml and the README's config reference from lib/config.ts (see lib/projectFile.ts). */
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { renderProjectFile } from "../lib/projectFile";
+import { renderProjectFile, withConfigTable } from "../lib/projectFile";
 
-writeFileSync(path.join(__dirname, "..", "Pulumi.yaml"), renderProjectFile());
-console.log("Pulumi.yaml written");
+const root = path.join(__dirname, "..");
+writeFileSync(path.join(root, "Pulumi.yaml"), renderProjectFile());
+const readme = path.join(root, "README.md");
+writeFileSync(readme, withConfigTable(readFileSync(readme, "utf8")));
+console.log("Pulumi.yaml and README.md's config reference written");

@@ -96,7 +96,7 @@ async function run(): Promise<number> {
   write("cost.md", costMarkdown(args.stack, estimate, budget));
 
   if (!args.quiet) {
-    console.log(planSummary({ stage: args.stack, resources: declared.resources, estimate, budget, warnings: validated.warnings, outDir: path.relative(process.cwd(), out) || "." }));
+    console.log(planSummary({ stage: args.stack, resources: declared.resources, estimate, budget, warnings: declared.warnings, outDir: path.relative(process.cwd(), out) || "." }));
   }
   if (args.stats) console.log(JSON.stringify({ stats: { resources: declared.resources.length, maxRssKb: process.resourceUsage().maxRSS } }));
   return 0;
