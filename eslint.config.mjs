@@ -4,7 +4,6 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "out/**", "build/**", "policy/node_modules/**"] },
-  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,5 +14,12 @@ export default tseslint.config(
         paths: [{ name: "@pulumi/azure-native", message: "Import one module, e.g. @pulumi/azure-native/iothub (the root package makes previews ~4x slower)." }],
       }],
     },
+  },
+  // Plain JavaScript run by Node directly: the build script (ESM) and a test fixture (CommonJS).
+  { files: ["**/*.mjs", "**/*.cjs"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./lib/loadConfig";
 import { standardTags } from "./lib/naming";
-import { portalLink } from "./lib/portal";
+import { connectHint, portalLink } from "./lib/portal";
 import { StageResourceGroup } from "./components/resourceGroup";
 import { LogWorkspace } from "./components/monitoring";
 import { SecuredIotHub } from "./components/iotHub";
@@ -146,7 +146,12 @@ function main() {
     bastionName: net.bastionName,
     edgeDevices: config.fleet.devices,
     edgeDeploymentId: fleet.deploymentId,
-    edgeVms: Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], { vmName: h.vmName, vmId: h.vmId, privateIp: h.privateIp, adminUsername: config.vm.adminUsername }])),
+    edgeVms: Object.fromEntries(hosts.map((h, i) => {
+      const deviceId = config.fleet.simulated[i];
+      const connect = pulumi.all([net.bastionName, rg, h.vmId]).apply(([bastionName, resourceGroup, vmId]) =>
+        connectHint({ bastionSku: config.bastion.sku, bastionName, resourceGroup, vmId, adminUsername: config.vm.adminUsername, deviceId }));
+      return [deviceId, { vmName: h.vmName, vmId: h.vmId, privateIp: h.privateIp, adminUsername: config.vm.adminUsername, connect }];
+    })),
     /** Secret: credentials for the devices without a VM, to provision real devices with. */
     deviceCredentials: pulumi.secret(Object.fromEntries(config.fleet.devices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
     /** Secret. `pulumi stack output sshPrivateKeys --show-secrets`; see the README for Bastion. */

@@ -61,7 +61,6 @@ export class SecuredIotHub extends pulumi.ComponentResource {
       name: "to-log-analytics",
       resourceUri: hub.id,
       workspaceId: args.workspaceId,
-      logAnalyticsDestinationType: "Dedicated",
       logs: [{ categoryGroup: "allLogs", enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     }, { parent: this });

@@ -206,29 +206,55 @@ export class IotHubClient {
    * With `ifMatch` (`"*"` or an etag): replaces an existing device.
    */
   async createOrUpdateDevice(device: DeviceSpec, opts: { readonly ifMatch?: string } = {}): Promise<Device> {
-    const path = `/devices/${encodeURIComponent(device.deviceId)}`;
-    const target = `device '${device.deviceId}'`;
-    if (opts.ifMatch !== undefined) {
-      const out = await this.send({ name: "updateDevice", target }, { method: "PUT", path, body: device, ifMatch: opts.ifMatch });
-      return out.body as Device;
+    return this.createOrUpdate<Device>({
+      kind: "Device",
+      noun: "device",
+      path: `/devices/${encodeURIComponent(device.deviceId)}`,
+      target: `device '${device.deviceId}'`,
+      body: device,
+      ifMatch: opts.ifMatch,
+      read: () => this.getDevice(device.deviceId),
+      same: (existing) => sameDevice(existing, device),
+      taken: "import it into the stack or choose another device id",
+    });
+  }
+
+  /**
+   * PUT without `If-Match` creates and fails on an existing id; with it, replaces. A 409/412 on
+   * create is accepted only when an earlier attempt of this call may have reached the hub (a
+   * timeout, reset or 5xx) and what the hub now holds is exactly what was sent: so retries never
+   * create twice, and somebody else's object is never taken over.
+   */
+  private async createOrUpdate<T>(o: {
+    kind: string;
+    noun: string;
+    path: string;
+    target: string;
+    body: unknown;
+    ifMatch?: string;
+    read: () => Promise<T | undefined>;
+    same: (existing: T) => boolean;
+    taken: string;
+  }): Promise<T> {
+    if (o.ifMatch !== undefined) {
+      const out = await this.send({ name: `update${o.kind}`, target: o.target }, { method: "PUT", path: o.path, body: o.body, ifMatch: o.ifMatch });
+      return out.body as T;
     }
-    const op = { name: "createDevice", target };
-    const out = await this.send(op, { method: "PUT", path, body: device, accept: [409, 412] });
-    if (out.status !== 409 && out.status !== 412) return out.body as Device;
-    // The id exists. If no earlier attempt can have created it, it is somebody else's device.
+    const op = { name: `create${o.kind}`, target: o.target };
+    const out = await this.send(op, { method: "PUT", path: o.path, body: o.body, accept: [409, 412] });
+    if (out.status !== 409 && out.status !== 412) return out.body as T;
     if (!out.ambiguous) {
       throw new IotHubError(
-        `IoT Hub createDevice of ${target} failed: HTTP ${out.status}: the device already exists; ` +
-          "import it into the stack or choose another device id",
-        op.name, target, out.status, out.attempts,
+        `IoT Hub ${op.name} of ${o.target} failed: HTTP ${out.status}: the ${o.noun} already exists; ${o.taken}`,
+        op.name, o.target, out.status, out.attempts,
       );
     }
-    const existing = await this.getDevice(device.deviceId);
-    if (existing && sameDevice(existing, device)) return existing;
+    const existing = await o.read();
+    if (existing !== undefined && o.same(existing)) return existing;
     throw new IotHubError(
-      `IoT Hub createDevice of ${target} failed: HTTP ${out.status} after a retried request, and the device ` +
+      `IoT Hub ${op.name} of ${o.target} failed: HTTP ${out.status} after a retried request, and the ${o.noun} ` +
         "now in the hub is not the one this request created; refusing to take it over",
-      op.name, target, out.status, out.attempts,
+      op.name, o.target, out.status, out.attempts,
     );
   }
 
@@ -296,30 +322,17 @@ export class IotHubClient {
 
   /** Same contract as `createOrUpdateDevice`, for an at-scale deployment. */
   async createOrUpdateConfiguration(config: ConfigurationSpec, opts: { readonly ifMatch?: string } = {}): Promise<Configuration> {
-    const path = `/configurations/${encodeURIComponent(config.id)}`;
-    const target = `configuration '${config.id}'`;
-    const body = { ...config, schemaVersion: "1.0" };
-    if (opts.ifMatch !== undefined) {
-      const out = await this.send({ name: "updateConfiguration", target }, { method: "PUT", path, body, ifMatch: opts.ifMatch });
-      return out.body as Configuration;
-    }
-    const op = { name: "createConfiguration", target };
-    const out = await this.send(op, { method: "PUT", path, body, accept: [409, 412] });
-    if (out.status !== 409 && out.status !== 412) return out.body as Configuration;
-    if (!out.ambiguous) {
-      throw new IotHubError(
-        `IoT Hub createConfiguration of ${target} failed: HTTP ${out.status}: the configuration already exists; ` +
-          "import it into the stack or choose another name",
-        op.name, target, out.status, out.attempts,
-      );
-    }
-    const existing = await this.getConfiguration(config.id);
-    if (existing && sameConfiguration(existing, config)) return existing;
-    throw new IotHubError(
-      `IoT Hub createConfiguration of ${target} failed: HTTP ${out.status} after a retried request, and the ` +
-        "configuration now in the hub is not the one this request created; refusing to take it over",
-      op.name, target, out.status, out.attempts,
-    );
+    return this.createOrUpdate<Configuration>({
+      kind: "Configuration",
+      noun: "configuration",
+      path: `/configurations/${encodeURIComponent(config.id)}`,
+      target: `configuration '${config.id}'`,
+      body: { ...config, schemaVersion: "1.0" },
+      ifMatch: opts.ifMatch,
+      read: () => this.getConfiguration(config.id),
+      same: (existing) => sameConfiguration(existing, config),
+      taken: "import it into the stack or choose another name",
+    });
   }
 
   /** Deletes a configuration; one that is already gone counts as deleted. */
