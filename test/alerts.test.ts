@@ -182,7 +182,11 @@ describe("SecurityAlerts (mock engine: what the component declares)", () => {
     assert.equal(r.autoMitigate, false);
   });
 
-  test("declares the Defender rule over a day of ingestion with query validation skipped", () => {
+  test("declares every rule with query validation skipped (tables appear only with their first record)", () => {
+    for (const r of rules(s)) assert.equal((r.inputs as { skipQueryValidation?: boolean }).skipQueryValidation, true, r.name);
+  });
+
+  test("declares the Defender rule over a day of ingestion", () => {
     const r = rule(s, "defender-alerts");
     assert.equal(condition(r).query, defenderAlertsQuery(5));
     assert.equal(r.overrideQueryTimeRange, LONG_LOOKBACK);
