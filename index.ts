@@ -146,6 +146,8 @@ function main() {
     bastionName: net.bastionName,
     edgeDevices: config.fleet.devices,
     edgeDeploymentId: fleet.deploymentId,
+    /** x509 only: each device certificate's SHA-256 thumbprint, as registered in the hub. */
+    deviceThumbprints: fleet.thumbprints,
     edgeVms: Object.fromEntries(hosts.map((h, i) => {
       const deviceId = config.fleet.simulated[i];
       const connect = pulumi.all([net.bastionName, rg, h.vmId]).apply(([bastionName, resourceGroup, vmId]) =>

@@ -43,6 +43,8 @@ export class EdgeFleet extends pulumi.ComponentResource {
   /** Per device id: what the device authenticates with, as a secret (for cloud-init or a real device). */
   readonly credentials: Record<string, pulumi.Output<DeviceAuth>> = {};
   readonly devices: Record<string, EdgeDevice> = {};
+  /** Per device id (x509 only): the SHA-256 thumbprint the hub registers, not a secret. */
+  readonly thumbprints: Record<string, pulumi.Output<string>> = {};
   /** The at-scale deployment's id (empty in single-device mode). */
   readonly deploymentId: pulumi.Output<string>;
 
@@ -60,10 +62,11 @@ export class EdgeFleet extends pulumi.ComponentResource {
           validityPeriodHours: args.certificateValidityHours ?? 2 * 8760,
           allowedUses: ["client_auth", "digital_signature", "key_agreement"],
         }, { parent: this });
+        this.thumbprints[deviceId] = cert.certPem.apply(sha256Thumbprint);
         this.devices[deviceId] = new EdgeDevice(`${name}-${deviceId}`, {
           ...hub,
           deviceId,
-          auth: cert.certPem.apply((pem) => ({ type: "selfSigned" as const, primaryThumbprint: sha256Thumbprint(pem) })),
+          auth: this.thumbprints[deviceId].apply((primaryThumbprint) => ({ type: "selfSigned" as const, primaryThumbprint })),
           tags: args.targeting.tags,
         }, { parent: this });
         this.credentials[deviceId] = pulumi.secret(pulumi.all([cert.certPem, key.privateKeyPem]).apply(

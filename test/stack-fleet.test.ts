@@ -81,6 +81,8 @@ describe("dev fleet (mock engine: what the program declares)", () => {
     assert.equal(pem, mockSelfSignedCertPem("edge-001"), "the mock certificate for edge-001");
     assert.equal(auth.primaryThumbprint, derSha256(pem));
     assert.equal(auth.primaryThumbprint, sha256Thumbprint(pem));
+    assert.deepEqual(s.outputs.deviceThumbprints, { "edge-001": auth.primaryThumbprint }, "exposed as a plain stack output");
+    assert.ok(!s.secretOutputs.includes("deviceThumbprints"));
   });
 
   test("the EdgeDevice carries the stack's twin tag and the hub owner key only as a secret", () => {
