@@ -148,6 +148,17 @@ export function edgeDeploymentInputProblems(i: Partial<EdgeDeploymentInputs>): p
 }
 
 /**
+ * Compares inputs by value (objects canonically, a missing map as an empty one): a change in a
+ * `replace` key replaces the resource, in an `update` key updates it in place. Never delete
+ * first: the old object keeps serving until the new one exists.
+ */
+export function diffBy<T extends object>(olds: T, news: T, replace: (keyof T & string)[], update: (keyof T & string)[]): pulumi.dynamic.DiffResult {
+  const differs = (k: keyof T & string) => canonicalJson(olds[k] ?? {}) !== canonicalJson(news[k] ?? {});
+  const replaces = replace.filter(differs);
+  return { changes: replaces.length > 0 || update.some(differs), replaces, deleteBeforeReplace: false };
+}
+
+/**
  * `<baseName>-<first 8 hex of sha256(content)>`: a content change yields a new id, so the
  * replacement is created next to the old deployment before the old one is deleted.
  */
@@ -236,14 +247,7 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
     },
 
     async diff(_id, olds, news) {
-      const replaces = (["hubHostName", "deviceId"] as const).filter((k) => olds[k] !== news[k]);
-      const changed =
-        replaces.length > 0 ||
-        olds.keyName !== news.keyName ||
-        olds.hubKey !== news.hubKey ||
-        canonicalJson(olds.auth) !== canonicalJson(news.auth) ||
-        canonicalJson(olds.tags ?? {}) !== canonicalJson(news.tags ?? {});
-      return { changes: changed, replaces, deleteBeforeReplace: false };
+      return diffBy(olds, news, ["hubHostName", "deviceId"], ["keyName", "hubKey", "auth", "tags"]);
     },
 
     async create(inputs) {
@@ -331,17 +335,7 @@ export function edgeDeploymentProviderWith(connect: ClientFactory): pulumi.dynam
 
     async diff(_id, olds, news) {
       // The service cannot change a configuration's id or content: those replace.
-      const replaces: string[] = (["hubHostName", "configurationId"] as const).filter((k) => olds[k] !== news[k]);
-      if (canonicalJson(olds.content) !== canonicalJson(news.content)) replaces.push("content");
-      const changed =
-        replaces.length > 0 ||
-        olds.keyName !== news.keyName ||
-        olds.hubKey !== news.hubKey ||
-        olds.targetCondition !== news.targetCondition ||
-        olds.priority !== news.priority ||
-        canonicalJson(olds.labels ?? {}) !== canonicalJson(news.labels ?? {});
-      // Create the new deployment before deleting the old: devices never go without one.
-      return { changes: changed, replaces, deleteBeforeReplace: false };
+      return diffBy(olds, news, ["hubHostName", "configurationId", "content"], ["keyName", "hubKey", "targetCondition", "priority", "labels"]);
     },
 
     async create(inputs) {
@@ -389,13 +383,7 @@ export function edgeDeviceContentProviderWith(
     },
 
     async diff(_id, olds, news) {
-      const replaces = (["hubHostName", "deviceId"] as const).filter((k) => olds[k] !== news[k]);
-      const changed =
-        replaces.length > 0 ||
-        olds.keyName !== news.keyName ||
-        olds.hubKey !== news.hubKey ||
-        canonicalJson(olds.content) !== canonicalJson(news.content);
-      return { changes: changed, replaces, deleteBeforeReplace: false };
+      return diffBy(olds, news, ["hubHostName", "deviceId"], ["keyName", "hubKey", "content"]);
     },
 
     async create(inputs) {
