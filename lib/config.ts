@@ -7,6 +7,7 @@ import { contains, overlaps, parseCidr, type Cidr } from "./cidr";
 import { isSupportedRegion, SUPPORTED_REGIONS, type SupportedRegion } from "./regions";
 import { DAILY_QUOTA_PER_UNIT, messageBudget } from "./budget";
 import { securityStreams } from "./agentStreams";
+import { isCalendarDate } from "./dates";
 
 export const PROJECT = "secure-iot-edge";
 
@@ -502,10 +503,4 @@ function checkMessageBudget(config: StackConfig, warnings: string[]): string | u
   const needed = Math.ceil(budget.meteredPerDay / perUnit);
   const tier = config.hub.sku === "F1" ? "S1" : config.hub.sku;
   return `${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}; allowed: at least ${needed} unit(s) of ${tier}, a larger hubSku, fewer edge devices, or less frequent agent messages`;
-}
-
-function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }

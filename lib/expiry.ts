@@ -4,6 +4,9 @@
  * on nothing else. Nothing here runs a command.
  */
 import { PROJECT } from "./config";
+import { isCalendarDate } from "./dates";
+
+export { isCalendarDate };
 
 /** One stack file: the stack's name and the file's `config` section as parsed YAML. */
 export interface StackFile {
@@ -33,13 +36,6 @@ const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
 /** The stack a file belongs to (Pulumi.<stack>.yaml), or undefined for any other file. */
 export function stackNameFromFile(fileName: string): string | undefined {
   return STACK_FILE.exec(fileName)?.[1];
-}
-
-/** True for a real calendar date written YYYY-MM-DD. */
-export function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 function setting(config: Record<string, unknown>, key: string): unknown {
