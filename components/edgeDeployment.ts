@@ -6,16 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigurationContent } from "../lib/iothub/client";
+import { hubInputs, type HubArgs } from "./hubConnection";
 import { deploymentConfigurationId, edgeDeploymentProvider, edgeDeviceContentProvider } from "../lib/iothub/providers";
-
-interface HubArgs {
-  /** The hub's host name. Changing it replaces the resource. */
-  readonly hubHostName: pulumi.Input<string>;
-  /** Key of the shared access policy `keyName`; wrapped as a secret here. */
-  readonly hubKey: pulumi.Input<string>;
-  /** @default "iothubowner" */
-  readonly keyName?: pulumi.Input<string>;
-}
 
 export interface EdgeDeploymentArgs extends HubArgs {
   /**
@@ -35,6 +27,7 @@ export interface EdgeDeploymentArgs extends HubArgs {
 
 const SECRET_OUTPUTS = ["hubKey"];
 
+
 function secretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] };
 }
@@ -49,9 +42,7 @@ export class EdgeDeployment extends pulumi.dynamic.Resource {
       edgeDeploymentProvider,
       name,
       {
-        hubHostName: args.hubHostName,
-        hubKey: pulumi.secret(args.hubKey),
-        keyName: args.keyName ?? "iothubowner",
+        ...hubInputs(args),
         configurationId: pulumi.output(args.content).apply((c) => deploymentConfigurationId(args.baseName, c)),
         content: args.content,
         targetCondition: args.targetCondition,
@@ -80,9 +71,7 @@ export class EdgeDeviceContent extends pulumi.dynamic.Resource {
       edgeDeviceContentProvider,
       name,
       {
-        hubHostName: args.hubHostName,
-        hubKey: pulumi.secret(args.hubKey),
-        keyName: args.keyName ?? "iothubowner",
+        ...hubInputs(args),
         deviceId: args.deviceId,
         content: args.content,
         contentHash: undefined,

@@ -4,17 +4,12 @@
  * lib/iothub/providers.ts; the hub key reaches it only as a secret input.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hubInputs, type HubArgs } from "./hubConnection";
 import { edgeDeviceProvider, type EdgeDeviceAuth, type TwinTags } from "../lib/iothub/providers";
 
 export type { EdgeDeviceAuth, TwinTags } from "../lib/iothub/providers";
 
-export interface EdgeDeviceArgs {
-  /** The hub's host name, e.g. `hub.hostName` of an `iothub.IotHubResource`. Changing it replaces the device. */
-  readonly hubHostName: pulumi.Input<string>;
-  /** Key of the shared access policy `keyName`; wrapped as a secret here whether or not it already is. */
-  readonly hubKey: pulumi.Input<string>;
-  /** Shared access policy with registry write rights. @default "iothubowner" */
-  readonly keyName?: pulumi.Input<string>;
+export interface EdgeDeviceArgs extends HubArgs {
   /** Device id: 1-128 of `A-Z a-z 0-9 - : . + % _ # * ? ! ( ) , = @ ; $ '`. Changing it replaces the device. */
   readonly deviceId: pulumi.Input<string>;
   /**
@@ -47,9 +42,7 @@ export class EdgeDevice extends pulumi.dynamic.Resource {
       edgeDeviceProvider,
       name,
       {
-        hubHostName: args.hubHostName,
-        hubKey: pulumi.secret(args.hubKey),
-        keyName: args.keyName ?? "iothubowner",
+        ...hubInputs(args),
         deviceId: args.deviceId,
         auth: args.auth,
         tags: args.tags ?? {},

@@ -50,7 +50,8 @@ export class EdgeFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-iot-edge:index:EdgeFleet", name, {}, opts);
-    const hub = { hubHostName: args.hubHostName, hubKey: pulumi.secret(args.hubKey) };
+    // Each data-plane resource wraps the key as a secret itself (components/hubConnection.ts).
+    const hub = { hubHostName: args.hubHostName, hubKey: args.hubKey };
 
     for (const deviceId of args.devices) {
       if (args.deviceAuth === "x509") {

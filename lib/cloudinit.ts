@@ -15,10 +15,10 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { IOT_EDGE_VERSIONS, SECURITY_AGENT_MODES, type IotEdgeVersion, type SecurityAgentMode } from "./config";
 
 export type UbuntuVersion = "22.04" | "24.04";
-export type IotEdgeVersion = "1.5" | "1.6";
-export type SecurityAgentMode = "micro-agent" | "classic-module" | "none";
+export type { IotEdgeVersion, SecurityAgentMode };
 export type DeviceAuth =
   | { mode: "x509"; certificatePem: string; privateKeyPem: string }
   | { mode: "connectionString"; connectionString: string };
@@ -39,8 +39,6 @@ export interface CloudInitInput {
 }
 
 export const UBUNTU_VERSIONS: readonly UbuntuVersion[] = ["22.04", "24.04"];
-export const IOT_EDGE_VERSIONS: readonly IotEdgeVersion[] = ["1.6", "1.5"];
-export const SECURITY_AGENT_MODES: readonly SecurityAgentMode[] = ["micro-agent", "classic-module", "none"];
 
 /** Per-step outcome on the host, one line per step plus `overall`; readable without sudo. */
 export const STATUS_FILE = "/var/lib/iotedge-provisioning/status";

@@ -8,8 +8,9 @@
  */
 import { buildRoute, checkRoutes, type RouteEntry } from "./routes";
 
-export type SecurityAgentMode = "micro-agent" | "classic-module" | "none";
-export type EventPriority = "Off" | "Low" | "High";
+import type { EventPriority, IotEdgeVersion, SecurityAgentMode } from "./config";
+
+export type { EventPriority, SecurityAgentMode };
 export type MicroAgentFrequency = "Low" | "Medium" | "High";
 
 /** Collectors of the micro agent, each configurable by `<Collector>_Disabled` and `<Collector>_MessageFrequency`. */
@@ -40,7 +41,7 @@ export interface MicroAgentOptions {
 }
 
 export interface ManifestOptions {
-  readonly iotEdgeVersion: "1.5" | "1.6";
+  readonly iotEdgeVersion: IotEdgeVersion;
   readonly securityAgent: SecurityAgentMode;
   /** edgeHub `storeAndForwardConfiguration.timeToLiveSecs`: how long messages wait offline. */
   readonly storeAndForwardTtlSecs: number;

@@ -11,6 +11,9 @@
  * so a confirmed figure can still be older than PRICES_AS_OF. Everything else is a best
  * figure marked `confirmed: false` with a note saying why.
  */
+import type { BastionSku, HubSku } from "./config";
+
+export type { BastionSku, HubSku };
 
 export const PRICES_AS_OF = "2026-11-28";
 export const PRICE_REGION = "eastus";
@@ -18,9 +21,6 @@ export const PRICE_CURRENCY = "USD";
 
 /** Azure's convention for turning hourly prices into monthly ones (24 × 365 / 12). */
 export const HOURS_PER_MONTH = 730;
-
-export type HubSku = "F1" | "S1" | "S2" | "S3";
-export type BastionSku = "Developer" | "Basic" | "Standard" | "Premium";
 
 export interface Price {
   usd: number;

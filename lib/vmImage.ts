@@ -1,5 +1,6 @@
 /** Marketplace image references for the edge VM. Pure. */
 import type { VmImage } from "./config";
+import type { UbuntuVersion } from "./cloudinit";
 
 export interface ImageReference {
   publisher: string;
@@ -19,6 +20,6 @@ export function imageReference(image: VmImage, version: string): ImageReference 
 }
 
 /** The Ubuntu release an image runs, which selects the Microsoft package repository. */
-export function ubuntuVersion(image: VmImage): "22.04" | "24.04" {
+export function ubuntuVersion(image: VmImage): UbuntuVersion {
   return image === "ubuntu-22.04" ? "22.04" : "24.04";
 }
