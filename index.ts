@@ -5,9 +5,9 @@
  * build each concern as a component, and export what a user needs next.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./lib/loadConfig";
-import { standardTags } from "./lib/naming";
-import { connectHint, portalLink } from "./lib/portal";
+import { loadConfig } from "./lib/config/load";
+import { standardTags } from "./lib/config/naming";
+import { connectHint, portalLink } from "./lib/network/connect";
 import { StageResourceGroup } from "./components/resourceGroup";
 import { LogWorkspace } from "./components/monitoring";
 import { SecuredIotHub } from "./components/iotHub";
@@ -17,8 +17,8 @@ import { EdgeFleet } from "./components/fleet";
 import { EdgeHost } from "./components/edgeHost";
 import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
-import { fleetTargeting, stackManifest } from "./lib/fleet";
-import { imageReference, ubuntuVersion } from "./lib/vmImage";
+import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
+import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
 
 function main() {
   const config = loadConfig();

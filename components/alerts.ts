@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { defenderAlertsQuery, frequencyMinutes, LONG_LOOKBACK, silenceMinutes, silentDevicesQuery, sshFailuresQuery } from "../lib/alertQueries";
-import type { Names } from "../lib/naming";
+import { defenderAlertsQuery, frequencyMinutes, LONG_LOOKBACK, silenceMinutes, silentDevicesQuery, sshFailuresQuery } from "../lib/monitoring/alertQueries";
+import type { Names } from "../lib/config/naming";
 
 export interface SecurityAlertsArgs {
   /** Required. Resource group of the action group and the rules. */

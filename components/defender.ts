@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
-import { RECOMMENDATION_TYPES, type RecommendationType } from "../lib/config";
+import { RECOMMENDATION_TYPES, type RecommendationType } from "../lib/config/config";
 
 export interface DefenderForIotArgs {
   resourceGroupName: pulumi.Input<string>;

@@ -15,7 +15,7 @@ export interface EdgeDeploymentArgs extends HubArgs {
    * is `<baseName>-<8 hex of the content hash>`, so a new content never collides with the old one.
    */
   readonly baseName: string;
-  /** `{ modulesContent }`, e.g. from `buildManifest` (lib/manifest.ts). A change replaces the deployment. */
+  /** `{ modulesContent }`, e.g. from `buildManifest` (lib/edge/manifest.ts). A change replaces the deployment. */
   readonly content: pulumi.Input<ConfigurationContent>;
   /** Twin query selecting the devices, e.g. `tags.environment='dev'`. Updated in place. */
   readonly targetCondition: pulumi.Input<string>;

@@ -3,8 +3,8 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as devtestlab from "@pulumi/azure-native/devtestlab";
 import * as tls from "@pulumi/tls";
-import { renderCloudInit, type CloudInitInput } from "../lib/cloudinit";
-import type { ImageReference } from "../lib/vmImage";
+import { renderCloudInit, type CloudInitInput } from "../lib/edge/cloudinit";
+import type { ImageReference } from "../lib/edge/vmImage";
 
 export interface EdgeHostArgs {
   resourceGroupName: pulumi.Input<string>;

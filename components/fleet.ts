@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { DeploymentMode, DeviceAuthMode } from "../lib/config";
-import type { DeviceAuth } from "../lib/cloudinit";
-import type { Manifest } from "../lib/manifest";
-import { sha256Thumbprint } from "../lib/x509";
+import type { DeploymentMode, DeviceAuthMode } from "../lib/config/config";
+import type { DeviceAuth } from "../lib/edge/cloudinit";
+import type { Manifest } from "../lib/edge/manifest";
+import { sha256Thumbprint } from "../lib/edge/x509";
 import { EdgeDevice } from "./edgeDevice";
 import { EdgeDeployment, EdgeDeviceContent } from "./edgeDeployment";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as monitor from "@pulumi/azure-native/monitor";
-import { HOST_LOG_FACILITIES } from "../lib/alertQueries";
-import type { Names } from "../lib/naming";
+import { HOST_LOG_FACILITIES } from "../lib/monitoring/alertQueries";
+import type { Names } from "../lib/config/naming";
 
 /** An edge VM as HostAuditLogs needs it. */
 export interface EdgeVmRef {
@@ -44,7 +44,7 @@ const WORKSPACE_DESTINATION = "workspace";
 /**
  * Ships each edge host's authentication and audit logs to the workspace: the Azure Monitor Agent
  * extension on every VM, one Linux data collection rule for the syslog facilities of sshd/PAM and
- * auditd (see lib/alertQueries.ts), and one association per VM. The agent also sends a heartbeat
+ * auditd (see lib/monitoring/alertQueries.ts), and one association per VM. The agent also sends a heartbeat
  * to the workspace, which the silent-device alert watches. Independent of the security agent mode.
  */
 export class HostAuditLogs extends pulumi.ComponentResource {

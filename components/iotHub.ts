@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iothub from "@pulumi/azure-native/iothub";
 import * as monitor from "@pulumi/azure-native/monitor";
-import type { HubSku } from "../lib/config";
+import type { HubSku } from "../lib/config/config";
 
 export interface SecuredIotHubArgs {
   resourceGroupName: pulumi.Input<string>;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import type { BastionSku } from "../lib/config";
-import type { Names } from "../lib/naming";
-import { edgeNsgRules } from "../lib/nsgRules";
+import type { BastionSku } from "../lib/config/config";
+import type { Names } from "../lib/config/naming";
+import { edgeNsgRules } from "../lib/network/nsgRules";
 
 export interface EdgeNetworkArgs {
   resourceGroupName: pulumi.Input<string>;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as resources from "@pulumi/azure-native/resources";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { resourceNames, type Names } from "../lib/naming";
+import { resourceNames, type Names } from "../lib/config/naming";
 
 export interface StageResourceGroupArgs {
   /** Stage (the stack name), part of every resource name. */

@@ -8,7 +8,7 @@
  */
 
 // One definition of "the internet" for the program's own checks and for the policy pack.
-import { isInternetSource } from "../lib/nsgRules";
+import { isInternetSource } from "../lib/network/nsgRules";
 
 type Json = Readonly<Record<string, unknown>>;
 

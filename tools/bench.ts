@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import * as path from "node:path";
-import { benchVerdicts, median, type BenchRow } from "../lib/bench";
+import { benchVerdicts, median, type BenchRow } from "../lib/plan/bench";
 
 const planJs = path.join(__dirname, "plan.js");
 

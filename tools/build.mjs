@@ -21,4 +21,4 @@ sources.push(join(root, "index.ts"));
 rmSync(out, { recursive: true, force: true });
 await build({ entryPoints: sources, outdir: out, outbase: root, platform: "node", format: "cjs", target: "node20", logLevel: "warning" });
 // Files the code reads at run time next to its own modules.
-cpSync(join(root, "lib", "cloudinit"), join(out, "lib", "cloudinit"), { recursive: true, filter: (src) => !src.endsWith(".ts") });
+cpSync(join(root, "lib", "edge", "provision.sh"), join(out, "lib", "edge", "provision.sh"));

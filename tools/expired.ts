@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import { findExpired, isCalendarDate, renderReport, stackNameFromFile, type StackFile } from "../lib/expiry";
+import { findExpired, isCalendarDate, renderReport, stackNameFromFile, type StackFile } from "./lib/expiry";
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: npm run expired -- [--today YYYY-MM-DD] [--dir <folder with Pulumi.<stack>.yaml files>]\n`);

@@ -1,7 +1,7 @@
-/** Rewrites Pulumi.yaml and the README's config reference from lib/config.ts (see lib/projectFile.ts). */
+/** Rewrites Pulumi.yaml and the README's config reference from lib/config/config.ts (see tools/lib/projectFile.ts). */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { renderProjectFile, withConfigTable } from "../lib/projectFile";
+import { renderProjectFile, withConfigTable } from "./lib/projectFile";
 
 const root = path.join(__dirname, "..");
 writeFileSync(path.join(root, "Pulumi.yaml"), renderProjectFile());

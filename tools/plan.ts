@@ -10,11 +10,11 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import main from "../index";
-import { formatErrors, validateConfig, type RawConfig } from "../lib/config";
-import { declareUnderMocks, maskedOutputs, revealSecrets, stackFileToRaw } from "../lib/mockEngine";
-import { estimateCost } from "../lib/cost";
-import { stackManifest } from "../lib/fleet";
-import { costInput, costMarkdown, maskCloudInit, planEntries, planSummary, resourcesMermaid, routesMermaid, stackBudget } from "../lib/planReport";
+import { formatErrors, validateConfig, type RawConfig } from "../lib/config/config";
+import { declareUnderMocks, maskedOutputs, revealSecrets, stackFileToRaw } from "../lib/plan/mockEngine";
+import { estimateCost } from "../lib/plan/cost";
+import { stackManifest } from "../lib/edge/fleet";
+import { costInput, costMarkdown, maskCloudInit, planEntries, planSummary, resourcesMermaid, routesMermaid, stackBudget } from "../lib/plan/report";
 
 interface Args {
   stack: string;

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import main from "../../index";
-import type { RawConfig } from "../../lib/config";
-import { declareUnderMocks, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/mockEngine";
+import type { RawConfig } from "../../lib/config/config";
+import { declareUnderMocks, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/plan/mockEngine";
 import { repoRoot } from "./validators";
 
 /** The stacks with a Pulumi.<stack>.yaml in the repository. */

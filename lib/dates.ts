@@ -1,6 +1,0 @@
-/** True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one). Pure. */
-export function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}

@@ -1,0 +1,236 @@
+/**
+ * Runs the program under the Pulumi SDK's mock engine and records what it declares: every
+ * resource's type, name, parent and inputs. Nothing here talks to Azure or needs the Pulumi CLI,
+ * so it proves what the program *declares*, not what Azure would do with it. Used by the tests
+ * and by `npm run plan`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RawConfig } from "../config/config";
+import { PROJECT } from "../config/config";
+import { mockPrivateKeyPem, mockPublicKeyOpenssh, mockSelfSignedCertPem } from "./mockCert";
+
+/** Pulumi's wire marker for a secret value, as mock inputs carry it. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export const SECRET_MARKER = "[secret]";
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const MOCK_OWNER_KEY = Buffer.from("mock-iothubowner-key-for-tests-only").toString("base64");
+export const MOCK_SUFFIX = "a1b2c3";
+
+export interface DeclaredResource {
+  type: string;
+  name: string;
+  /** `type::name` of the parent, or undefined for the stack's direct children. */
+  parent?: string;
+  /** Inputs as the engine received them; secrets are wrapped, see isSecret / revealSecrets. */
+  inputs: Record<string, unknown>;
+  custom: boolean;
+}
+
+export interface DeclaredStack {
+  resources: DeclaredResource[];
+  /** Stack outputs, resolved; secrets are plain here (see secretOutputs). */
+  outputs: Record<string, unknown>;
+  /** Top-level (or nested, dot-joined) output paths whose value is a secret. */
+  secretOutputs: string[];
+  /** What the program logged with pulumi.log.warn (without an engine the SDK would print it). */
+  warnings: string[];
+}
+
+/** Stack outputs with each secret path replaced by SECRET_MARKER. */
+export function maskedOutputs(stack: DeclaredStack): Record<string, unknown> {
+  const copy = structuredClone(stack.outputs);
+  for (const p of stack.secretOutputs) {
+    const keys = p.split(".");
+    let node = copy as Record<string, unknown>;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    node[keys[keys.length - 1]] = SECRET_MARKER;
+  }
+  return copy;
+}
+
+async function secretPaths(value: unknown, prefix: string[] = []): Promise<string[]> {
+  if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? [prefix.join(".")] : [];
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [];
+  const nested = await Promise.all(Object.entries(value).map(([k, v]) => secretPaths(v, [...prefix, k])));
+  return nested.flat();
+}
+
+export function isSecret(v: unknown): v is { value: unknown } {
+  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** Deep copy with every secret replaced by SECRET_MARKER (for plan files and snapshots). */
+export function maskSecrets(v: unknown): unknown {
+  if (isSecret(v)) return SECRET_MARKER;
+  if (Array.isArray(v)) return v.map(maskSecrets);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecrets(x)]));
+  return v;
+}
+
+/** Deep copy with every secret unwrapped to its value (for assertions on contents). */
+export function revealSecrets(v: unknown): unknown {
+  if (isSecret(v)) return revealSecrets(v.value);
+  if (Array.isArray(v)) return v.map(revealSecrets);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revealSecrets(x)]));
+  return v;
+}
+
+const ARM_TYPES: Record<string, string> = {
+  "azure-native:iothub:IotHubResource": "Microsoft.Devices/IotHubs",
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+  "azure-native:security:IotSecuritySolution": "Microsoft.Security/iotSecuritySolutions",
+  "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+  "azure-native:network:NetworkSecurityGroup": "Microsoft.Network/networkSecurityGroups",
+  "azure-native:network:BastionHost": "Microsoft.Network/bastionHosts",
+  "azure-native:network:PublicIPAddress": "Microsoft.Network/publicIPAddresses",
+  "azure-native:network:NetworkInterface": "Microsoft.Network/networkInterfaces",
+  "azure-native:compute:VirtualMachine": "Microsoft.Compute/virtualMachines",
+  "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
+  "azure-native:monitor:DataCollectionRule": "Microsoft.Insights/dataCollectionRules",
+};
+
+/** The name input azure-native uses for each resource's Azure name. */
+function azureName(inputs: Record<string, unknown>, fallback: string): string {
+  const key = Object.keys(inputs).find((k) => k !== "resourceGroupName" && /Name$/.test(k) && typeof inputs[k] === "string");
+  return key ? String(inputs[key]) : fallback;
+}
+
+/** Deterministic fake outputs, shaped like Azure's, so the program's wiring can be followed. */
+export function mockState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+  const plain = revealSecrets(inputs) as Record<string, unknown>;
+  const rg = String(plain.resourceGroupName ?? "rg");
+  const sub = `/subscriptions/${MOCK_SUBSCRIPTION}`;
+  switch (type) {
+    case "random:index/randomString:RandomString":
+      return { id: name, state: { ...inputs, result: MOCK_SUFFIX } };
+    case "azure-native:resources:ResourceGroup": {
+      const n = String(plain.resourceGroupName ?? name);
+      return { id: `${sub}/resourceGroups/${n}`, state: { ...inputs, name: n } };
+    }
+    case "azure-native:network:Subnet": {
+      const n = String(plain.subnetName ?? name);
+      return { id: `${sub}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${String(plain.virtualNetworkName)}/subnets/${n}`, state: { ...inputs, name: n } };
+    }
+    case "tls:index/privateKey:PrivateKey":
+      return { id: name, state: { ...inputs, privateKeyPem: mockPrivateKeyPem(), privateKeyOpenssh: mockPrivateKeyPem(), publicKeyOpenssh: mockPublicKeyOpenssh(name) } };
+    case "tls:index/selfSignedCert:SelfSignedCert": {
+      const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
+      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(cn) } };
+    }
+    case "pulumi-nodejs:dynamic:Resource": {
+      const auth = plain.auth as { type?: string } | undefined;
+      if (typeof plain.deviceId === "string" && auth?.type === "sas") {
+        const key = Buffer.from(`mock-device-key-${plain.deviceId}`).toString("base64");
+        const connectionString = `HostName=${String(plain.hubHostName)};DeviceId=${plain.deviceId};SharedAccessKey=${key}`;
+        return { id: name, state: { ...inputs, primaryKey: key, secondaryKey: key, connectionString } };
+      }
+      return { id: name, state: { ...inputs } };
+    }
+    default: {
+      const n = azureName(plain, name);
+      const arm = ARM_TYPES[type] ?? `Mock.${type.split(":")[1] ?? "unknown"}/${type.split(":")[2] ?? "unknown"}`;
+      const state: Record<string, unknown> = { ...inputs, name: n };
+      if (type === "azure-native:iothub:IotHubResource") state.properties = { ...(plain.properties as object), hostName: `${n}.azure-devices.net` };
+      if (type === "azure-native:operationalinsights:Workspace") state.customerId = "11111111-2222-3333-4444-555555555555";
+      return { id: `${sub}/resourceGroups/${rg}/providers/${arm}/${n}`, state };
+    }
+  }
+}
+
+/** Turns a stack file's config (namespaced keys, YAML values) into the strings Pulumi passes. */
+export function stackFileToRaw(config: Record<string, unknown>): RawConfig {
+  const raw: RawConfig = {};
+  for (const [k, v] of Object.entries(config)) {
+    const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+    raw[key] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return raw;
+}
+
+/**
+ * Declares the program for `stack` with `raw` config under mocks. Resolves with the declared
+ * resources and the stack outputs; rejects with the program's error (e.g. a config error).
+ */
+export interface DeclareOptions {
+  /** Receives each resource as it is declared, so a caller sees what was declared before a failure. */
+  sink?: DeclaredResource[];
+  /**
+   * Serialize dynamic providers as a real run does (default). The plan turns it off: serializing
+   * a provider's closure takes about a second and the plan shows no provider code anyway.
+   */
+  serializeDynamicProviders?: boolean;
+}
+
+/** The SDK module whose serializeFunction dynamic resources call (looked up at each call). */
+interface ClosureModule {
+  serializeFunction: (...args: unknown[]) => Promise<{ text: string; exportName: string }>;
+}
+
+export async function declareUnderMocks(program: () => unknown, stack: string, raw: RawConfig, options: DeclareOptions = {}): Promise<DeclaredStack> {
+  const resources = options.sink ?? [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an SDK-internal module, swapped only for the plan's speed
+  const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as ClosureModule;
+  const serialize = closure.serializeFunction;
+  if (options.serializeDynamicProviders === false) {
+    closure.serializeFunction = async () => ({ text: "exports.handler = undefined; // not serialized by the plan", exportName: "handler" });
+  }
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+    else warn(...args);
+  };
+  try {
+    return { ...(await declare(program, stack, raw, resources)), warnings };
+  } finally {
+    closure.serializeFunction = serialize;
+    console.warn = warn;
+  }
+}
+
+async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[]): Promise<Omit<DeclaredStack, "warnings">> {
+  const parents = new Map<string, string>();
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      const key = `${args.type}::${args.name}`;
+      resources.push({ type: args.type, name: args.name, parent: parents.get(key), inputs: args.inputs as Record<string, unknown>, custom: args.custom ?? true });
+      return mockState(args.type, args.name, args.inputs as Record<string, unknown>);
+    },
+    call: (args) => {
+      if (args.token === "azure-native:iothub:listIotHubResourceKeysForKeyName") {
+        return { keyName: "iothubowner", primaryKey: MOCK_OWNER_KEY, secondaryKey: MOCK_OWNER_KEY, rights: "RegistryWrite, ServiceConnect, DeviceConnect" };
+      }
+      return { ...args.inputs };
+    },
+  }, PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(raw as Record<string, string>);
+  // A program error is caught inside the stack so the stack still completes on this monitor;
+  // otherwise its late registrations leak into the next run's monitor.
+  let failure: unknown;
+  let secretOutputs: string[] = [];
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((t) => {
+      const parent = t.opts.parent;
+      if (parent && pulumi.resourceType(parent) !== "pulumi:pulumi:Stack") {
+        parents.set(`${t.type}::${t.name}`, `${pulumi.resourceType(parent)}::${pulumi.resourceName(parent)}`);
+      }
+      return undefined;
+    });
+    try {
+      const out = program() as Record<string, unknown>;
+      secretOutputs = await secretPaths(out);
+      return out;
+    } catch (e) {
+      failure = e;
+      return {};
+    }
+  });
+  // Registration is asynchronous: drain the SDK's RPC queue so every resource has reached the
+  // mock monitor (and nothing of this run leaks into the next one).
+  await pulumi.runtime.disconnect();
+  if (failure !== undefined) throw failure;
+  return { resources, outputs: (outputs ?? {}) as Record<string, unknown>, secretOutputs };
+}

@@ -1,0 +1,335 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test, type TestContext } from "node:test";
+import Ajv04 from "ajv-draft-04";
+import type { ValidateFunction } from "ajv";
+import { IotHubClient, IotHubError, parseRetryAfter, type DeviceSpec, type IotHubClientOptions } from "../../lib/iothub/client";
+import { createSasToken, sasSignature } from "../../lib/iothub/sas";
+import { FakeHub } from "../helpers/fakeHub";
+import { requireValidator, sharedSchemaPath } from "../helpers/validators";
+
+// A made-up policy key, not a real credential; tests assert it never leaks.
+const KEY = Buffer.from("test-policy-key-0123456789-abcdef").toString("base64");
+const NOW = Date.UTC(2026, 10, 1, 12, 0, 0);
+
+let hub: FakeHub;
+before(async () => {
+  hub = await FakeHub.start({ key: KEY });
+});
+after(async () => {
+  await hub.close();
+});
+
+function client(extra: Partial<IotHubClientOptions> = {}): { c: IotHubClient; sleeps: number[] } {
+  const sleeps: number[] = [];
+  const c = new IotHubClient({
+    hostName: hub.hostName,
+    keyName: "iothubowner",
+    key: KEY,
+    baseUrl: hub.baseUrl,
+    timeoutMs: 150,
+    retries: 3,
+    minDelayMs: 1,
+    maxDelayMs: 8,
+    maxRetryAfterMs: 5000,
+    random: () => 0.5,
+    now: () => NOW,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...extra,
+  });
+  return { c, sleeps };
+}
+
+// The fake hub rejects tokens that expire before the real clock; pin the token clock near real time.
+function realNowClient(extra: Partial<IotHubClientOptions> = {}) {
+  return client({ now: Date.now, ...extra });
+}
+
+let n = 0;
+const edgeDevice = (prefix: string): DeviceSpec => ({
+  deviceId: `${prefix}-${++n}`,
+  status: "enabled",
+  capabilities: { iotEdge: true },
+  authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "A".repeat(40) } },
+});
+
+/** Swagger definitions of the service API, made strict (no unknown properties) so misspelt fields fail too. */
+function swaggerValidator(t: TestContext, definition: string): ValidateFunction | undefined {
+  const file = sharedSchemaPath("iothub-service/service.json");
+  if (!requireValidator(t, file !== undefined, "../shared/schemas/iothub-service/service.json")) return undefined;
+  const swagger = JSON.parse(readFileSync(file!, "utf8")) as { definitions: Record<string, Record<string, unknown>> };
+  const definitions = structuredClone(swagger.definitions);
+  for (const name of ["Device", "AuthenticationMechanism", "SymmetricKey", "X509Thumbprint", "DeviceCapabilities", "Configuration", "ConfigurationContent"]) {
+    definitions[name].additionalProperties ??= false;
+  }
+  const ajv = new Ajv04({ strict: false, allErrors: true });
+  return ajv.compile({ $ref: `#/definitions/${definition}`, definitions });
+}
+
+function assertNoSecret(text: string, token?: string): void {
+  assert.ok(!text.includes(KEY), "the policy key leaked");
+  if (token) {
+    assert.ok(!text.includes(token), "the SAS token leaked");
+    const sig = sasSignature(token)!;
+    assert.ok(!text.includes(sig) && !text.includes(decodeURIComponent(sig)), "the signature leaked");
+  }
+}
+
+test("creating an edge device sends one PUT without If-Match, signed, with api-version 2021-04-12", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("plain");
+  const device = await c.createOrUpdateDevice(spec);
+  assert.equal(device.deviceId, spec.deviceId);
+  assert.ok(device.etag && device.generationId);
+  const puts = hub.sent("PUT", `/devices/${spec.deviceId}`);
+  assert.equal(puts.length, 1);
+  assert.equal(puts[0].headers["if-match"], undefined);
+  assert.equal(puts[0].query["api-version"], "2021-04-12");
+  assert.match(String(puts[0].headers.authorization), /^SharedAccessSignature sr=fake-hub\.azure-devices\.net&sig=.+&se=\d+&skn=iothubowner$/);
+});
+
+test("the recorded device, configuration, content and twin bodies validate against the service swagger", async (t) => {
+  const device = swaggerValidator(t, "Device");
+  const configuration = swaggerValidator(t, "Configuration");
+  const content = swaggerValidator(t, "ConfigurationContent");
+  const twin = swaggerValidator(t, "Twin");
+  if (!device || !configuration || !content || !twin) return;
+  const { c } = realNowClient();
+  const spec = edgeDevice("swagger");
+  await c.createOrUpdateDevice(spec);
+  await c.createOrUpdateDevice({ ...spec, authentication: { type: "sas", symmetricKey: { primaryKey: "cA==", secondaryKey: "cw==" } } }, { ifMatch: "*" });
+  const modulesContent = { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } };
+  await c.applyConfigurationContent(spec.deviceId, { modulesContent });
+  await c.createOrUpdateConfiguration({ id: `cfg-swagger-${n}`, content: { modulesContent }, targetCondition: "tags.environment='dev'", priority: 10, labels: { stack: "dev" } });
+  await c.updateTwinTags(spec.deviceId, { environment: "dev" });
+
+  for (const r of hub.sent("PUT", `/devices/${spec.deviceId}`)) assert.ok(device(r.body), JSON.stringify(device.errors));
+  for (const r of hub.sent("PUT", `/configurations/cfg-swagger-${n}`)) assert.ok(configuration(r.body), JSON.stringify(configuration.errors));
+  for (const r of hub.sent("POST", `/devices/${spec.deviceId}/applyConfigurationContent`)) assert.ok(content(r.body), JSON.stringify(content.errors));
+  // The swagger types tag values as objects, yet the service stores strings and Microsoft's target
+  // conditions use them (tags.environment='prod'). So: the only errors allowed are those string values.
+  const [patch] = hub.sent("PATCH", `/twins/${spec.deviceId}`);
+  twin(patch.body);
+  assert.deepEqual((twin.errors ?? []).map((e) => `${e.instancePath} ${e.keyword}`), ["/tags/environment type"]);
+
+  // The validators do reject wrong bodies.
+  assert.equal(device({ deviceId: "x", status: "on", capabilities: { iotEdge: "yes" } }), false);
+  assert.equal(configuration({ id: "x", priority: "high", contents: {} }), false);
+  assert.equal(content({ modulesContent: { $edgeAgent: "not an object" } }), false);
+});
+
+test("429 with Retry-After in seconds waits that long, then succeeds", async () => {
+  const { c, sleeps } = realNowClient();
+  const spec = edgeDevice("throttled");
+  await c.createOrUpdateDevice(spec);
+  hub.inject({ method: "GET", path: `/devices/${spec.deviceId}` }, { kind: "status", status: 429, headers: { "Retry-After": "2" } });
+  const got = await c.getDevice(spec.deviceId);
+  assert.equal(got?.deviceId, spec.deviceId);
+  assert.deepEqual(sleeps, [2000]);
+});
+
+test("Retry-After as an HTTP date is honoured, and an excessive one is capped", async () => {
+  const { c, sleeps } = realNowClient({ maxRetryAfterMs: 4000 });
+  const spec = edgeDevice("dated");
+  await c.createOrUpdateDevice(spec);
+  const inThreeSeconds = new Date(Math.ceil((Date.now() + 3000) / 1000) * 1000).toUTCString();
+  hub.inject(
+    { method: "GET", path: `/devices/${spec.deviceId}` },
+    { kind: "status", status: 429, headers: { "Retry-After": inThreeSeconds } },
+    { kind: "status", status: 503, headers: { "Retry-After": "86400" } },
+  );
+  await c.getDevice(spec.deviceId);
+  assert.equal(sleeps.length, 2);
+  assert.ok(sleeps[0] > 1500 && sleeps[0] <= 4000, `date-based wait was ${sleeps[0]} ms`);
+  assert.equal(sleeps[1], 4000);
+});
+
+test("500, 503, a reset connection and a slow answer are each retried with growing backoff", async () => {
+  const { c, sleeps } = realNowClient();
+  const spec = edgeDevice("flaky");
+  await c.createOrUpdateDevice(spec);
+  const path = `/devices/${spec.deviceId}`;
+  const before = hub.sent("GET", path).length;
+  hub.inject(
+    { method: "GET", path },
+    { kind: "status", status: 500 },
+    { kind: "status", status: 503 },
+    { kind: "reset" },
+  );
+  assert.equal((await c.getDevice(spec.deviceId))?.deviceId, spec.deviceId);
+  assert.equal(hub.sent("GET", path).length - before, 4);
+  // Equal jitter with random()=0.5: 3/4 of min(max, min*2^k) → 1, 2 (rounded), 3.
+  assert.deepEqual(sleeps, [1, 2, 3]);
+
+  hub.inject({ method: "GET", path }, { kind: "delay", ms: 600 });
+  const t0 = Date.now();
+  assert.equal((await c.getDevice(spec.deviceId))?.deviceId, spec.deviceId);
+  assert.ok(Date.now() - t0 < 550, "the slow answer was not abandoned at the timeout");
+});
+
+test("creation succeeds after transient faults without creating the device twice", async () => {
+  for (const fault of [
+    { kind: "delay", ms: 400 } as const,
+    { kind: "reset", applyFirst: true } as const,
+    { kind: "status", status: 500, applyFirst: true } as const,
+  ]) {
+    const { c } = realNowClient();
+    const spec = edgeDevice(`ambiguous-${fault.kind}`);
+    const path = `/devices/${spec.deviceId}`;
+    hub.inject({ method: "PUT", path }, { kind: "status", status: 429 }, fault);
+    const device = await c.createOrUpdateDevice(spec);
+    assert.equal(device.deviceId, spec.deviceId, fault.kind);
+    assert.equal(hub.creations.get(path), 1, `${fault.kind}: created more than once`);
+    assert.equal(hub.sent("PUT", path).length, 3, `${fault.kind}: 429, the faulted create, then the 409 retry`);
+    assert.equal(hub.sent("GET", path).length, 1, `${fault.kind}: reconciled by reading the device back`);
+  }
+});
+
+test("a create that meets a device which existed before the call fails instead of adopting it", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("preexisting");
+  await c.createOrUpdateDevice(spec);
+  await assert.rejects(c.createOrUpdateDevice(spec), (err: IotHubError) => {
+    assert.equal(err.status, 409);
+    assert.match(err.message, /createDevice of device 'preexisting-\d+' failed: HTTP 409: the device already exists/);
+    return true;
+  });
+  assert.equal(hub.sent("GET", `/devices/${spec.deviceId}`).length, 0);
+});
+
+test("after an ambiguous create, a device with other credentials is not taken over", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("hijack");
+  const path = `/devices/${spec.deviceId}`;
+  // Somebody else creates the id with another thumbprint while our first attempt times out unprocessed.
+  await realNowClient().c.createOrUpdateDevice({ ...spec, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "B".repeat(40) } } });
+  hub.inject({ method: "PUT", path }, { kind: "reset" });
+  await assert.rejects(c.createOrUpdateDevice(spec), /not the one this request created; refusing to take it over/);
+});
+
+test("delete sends If-Match * and is idempotent: a device already gone counts as deleted", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("deleted");
+  await c.createOrUpdateDevice(spec);
+  await c.deleteDevice(spec.deviceId);
+  await c.deleteDevice(spec.deviceId);
+  const deletes = hub.sent("DELETE", `/devices/${spec.deviceId}`);
+  assert.equal(deletes.length, 2);
+  assert.ok(deletes.every((r) => r.headers["if-match"] === "*"));
+  assert.equal(await c.getDevice(spec.deviceId), undefined);
+});
+
+test("412 on update fails at once with the operation, device id and status", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("stale");
+  await c.createOrUpdateDevice(spec);
+  hub.inject({ method: "PUT", path: `/devices/${spec.deviceId}` }, { kind: "status", status: 412, body: { Message: "ErrorCode:PreconditionFailed" } });
+  await assert.rejects(c.createOrUpdateDevice(spec, { ifMatch: "*" }), (err: IotHubError) => {
+    assert.equal(err.attempts, 1);
+    assert.equal(err.status, 412);
+    assert.match(err.message, /updateDevice of device 'stale-\d+' failed after 1 attempt\(s\): HTTP 412/);
+    assert.match(err.message, /pulumi refresh/);
+    return true;
+  });
+  assert.equal(hub.sent("PUT", `/devices/${spec.deviceId}`).at(-1)?.headers["if-match"], "*");
+});
+
+test("a permanent failure ends within the retry bound, and the error carries no key, token or signature", async () => {
+  const { c } = client({ now: () => NOW });
+  // A proxy that echoes the request's credentials back in its error body.
+  const token = await createSasToken({ resourceUri: hub.hostName, key: KEY, keyName: "iothubowner", expiry: Math.floor(NOW / 1000) + 3600 });
+  const echo = { Message: `upstream broken; Authorization: ${token}; sig=${decodeURIComponent(sasSignature(token)!)}; key=${KEY}` };
+  const path = "/configurations/never-works";
+  hub.inject({ path }, ...Array.from({ length: 4 }, () => ({ kind: "status", status: 503, body: echo }) as const));
+  const t0 = Date.now();
+  await assert.rejects(c.getConfiguration("never-works"), (err: IotHubError) => {
+    assert.equal(err.attempts, 4);
+    assert.equal(err.status, 503);
+    assert.match(err.message, /^IoT Hub getConfiguration of configuration 'never-works' failed after 4 attempt\(s\): HTTP 503/);
+    assertNoSecret(err.message, token);
+    assertNoSecret(String(err.stack), token);
+    return true;
+  });
+  assert.equal(hub.sent("GET", path).length, 4);
+  assert.ok(Date.now() - t0 < 2000);
+});
+
+test("connections that keep failing end with a network error after the bounded attempts", async () => {
+  const { c } = realNowClient();
+  const path = "/devices/unreachable";
+  hub.inject({ path }, ...Array.from({ length: 4 }, () => ({ kind: "reset" }) as const));
+  await assert.rejects(c.getDevice("unreachable"), (err: IotHubError) => {
+    assert.equal(err.attempts, 4);
+    assert.equal(err.status, undefined);
+    assert.match(err.message, /getDevice of device 'unreachable' failed after 4 attempt\(s\): connection failed/);
+    assertNoSecret(err.message);
+    return true;
+  });
+});
+
+test("timeouts on every attempt end with an error naming the timeout", async () => {
+  const { c } = realNowClient({ retries: 1, timeoutMs: 80 });
+  const path = "/devices/sluggish";
+  hub.inject({ path }, { kind: "delay", ms: 300 }, { kind: "delay", ms: 300 });
+  await assert.rejects(c.getDevice("sluggish"), /failed after 2 attempt\(s\): no answer within 80 ms/);
+});
+
+test("configurations: create without If-Match, update with If-Match *, delete twice", async () => {
+  const { c } = realNowClient();
+  const spec = { id: "dep-crud", content: { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } }, targetCondition: "tags.a='b'", priority: 1, labels: {} };
+  const created = await c.createOrUpdateConfiguration(spec);
+  assert.ok(created.etag);
+  const updated = await c.createOrUpdateConfiguration({ ...spec, priority: 5 }, { ifMatch: "*" });
+  assert.equal(updated.priority, 5);
+  const puts = hub.sent("PUT", "/configurations/dep-crud");
+  assert.deepEqual(puts.map((r) => r.headers["if-match"]), [undefined, "*"]);
+  await c.deleteConfiguration("dep-crud");
+  await c.deleteConfiguration("dep-crud");
+  assert.equal(await c.getConfiguration("dep-crud"), undefined);
+});
+
+test("a configuration create that timed out but was applied is reconciled, not duplicated", async () => {
+  const { c } = realNowClient();
+  const spec = { id: "dep-ambiguous", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 1, labels: { x: "y" } };
+  hub.inject({ method: "PUT", path: "/configurations/dep-ambiguous" }, { kind: "delay", ms: 400 });
+  const cfg = await c.createOrUpdateConfiguration(spec);
+  assert.equal(cfg.id, "dep-ambiguous");
+  assert.equal(hub.creations.get("/configurations/dep-ambiguous"), 1);
+});
+
+test("twin tags are merged with PATCH and If-Match *; a null tag removes it", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("tags");
+  await c.createOrUpdateDevice(spec);
+  await c.updateTwinTags(spec.deviceId, { environment: "dev", securityAgent: "micro-agent" });
+  const twin = await c.updateTwinTags(spec.deviceId, { securityAgent: null });
+  assert.deepEqual(twin.tags, { environment: "dev" });
+  assert.ok(hub.sent("PATCH", `/twins/${spec.deviceId}`).every((r) => r.headers["if-match"] === "*"));
+  assert.deepEqual((await c.getTwin(spec.deviceId)).tags, { environment: "dev" });
+});
+
+test("module twin desired properties are patched under properties.desired", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("microagent");
+  await c.createOrUpdateDevice(spec);
+  await c.updateModuleTwinDesired(spec.deviceId, "DefenderIotMicroAgent", { CollectorsCore_PriorityIntervals: "30,120,1440" });
+  assert.deepEqual(hub.sent("PATCH", `/twins/${spec.deviceId}/modules/DefenderIotMicroAgent`)[0].body, {
+    properties: { desired: { CollectorsCore_PriorityIntervals: "30,120,1440" } },
+  });
+});
+
+test("an invalid key is reported by the hub as 401 without retrying", async () => {
+  const { c } = realNowClient({ key: Buffer.from("wrong key").toString("base64") });
+  await assert.rejects(c.getDevice("whatever"), (err: IotHubError) => err.status === 401 && err.attempts === 1);
+});
+
+test("parseRetryAfter reads seconds, HTTP dates and ignores garbage", () => {
+  assert.equal(parseRetryAfter("7", 0), 7000);
+  assert.equal(parseRetryAfter("0.5", 0), 500);
+  assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 4000), 6000);
+  assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 20_000), 0);
+  assert.equal(parseRetryAfter("soon", 0), undefined);
+  assert.equal(parseRetryAfter(null, 0), undefined);
+});
