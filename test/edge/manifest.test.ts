@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import type { ValidateFunction } from "ajv";
 import {
   assertModuleName,
@@ -11,7 +11,7 @@ import {
   type ManifestOptions,
 } from "../../lib/edge/manifest";
 import { checkRoutes } from "../../lib/edge/routes";
-import { compileDraft04, requireValidator, sharedSchemaPath } from "../helpers/validators";
+import { compileDraft04, schemaPath } from "../helpers/validators";
 
 /** Reads a nested value of the manifest JSON; a missing step yields undefined. */
 function dig(value: unknown, ...path: string[]): unknown {
@@ -40,12 +40,11 @@ const VARIANTS: [string, ManifestOptions][] = [
   ["none on IoT Edge 1.5", options({ securityAgent: "none", iotEdgeVersion: "1.5" })],
 ];
 
-function validators(t: TestContext): { whole: ValidateFunction; agent: ValidateFunction; hub: ValidateFunction } | undefined {
+function validators(): { whole: ValidateFunction; agent: ValidateFunction; hub: ValidateFunction } {
   const paths = ["azure-iot-edge-deployment-2.0.json", "azure-iot-edgeagent-deployment-1.1.json", "azure-iot-edgehub-deployment-1.1.json"].map((f) =>
-    sharedSchemaPath(`iot-edge/${f}`),
+    schemaPath(`iot-edge/${f}`),
   );
-  if (!requireValidator(t, paths.every(Boolean), "../shared/schemas/iot-edge (IoT Edge manifest schemas)")) return undefined;
-  const [whole, agent, hub] = paths.map((p) => compileDraft04([p!]));
+  const [whole, agent, hub] = paths.map((p) => compileDraft04([p]));
   return { whole, agent, hub };
 }
 
@@ -54,9 +53,8 @@ function validate(v: ValidateFunction, doc: unknown): string[] {
 }
 
 for (const [name, o] of VARIANTS) {
-  test(`the ${name} manifest validates against the deployment 2.0, edgeAgent 1.1 and edgeHub 1.1 schemas`, (t) => {
-    const v = validators(t);
-    if (!v) return;
+  test(`the ${name} manifest validates against the deployment 2.0, edgeAgent 1.1 and edgeHub 1.1 schemas`, () => {
+    const v = validators();
     const { modulesContent } = buildManifest(o);
     assert.deepEqual(validate(v.whole, { modulesContent }), []);
     assert.deepEqual(validate(v.agent, { $edgeAgent: modulesContent.$edgeAgent }), []);
@@ -64,9 +62,8 @@ for (const [name, o] of VARIANTS) {
   });
 }
 
-test("each schema rejects a deliberately broken manifest", (t) => {
-  const v = validators(t);
-  if (!v) return;
+test("each schema rejects a deliberately broken manifest", () => {
+  const v = validators();
   const good = buildManifest(classic()).modulesContent;
   // createOptions must be a JSON string, not an object.
   const m = withValue(good, [...AGENT, "modules", "azureiotsecurity", "settings", "createOptions"], { HostConfig: {} });

@@ -1,7 +1,8 @@
 /**
- * Shared helpers for tests that need an outside validator (a CLI tool or the schemas in
- * ../shared). On a user's machine a missing validator skips the test and says why; under CI
- * (CI=true) it fails, so a green CI run always means the validator really ran.
+ * Shared helpers for tests that need an outside validator (a CLI tool such as `cloud-init` or
+ * `shellcheck`). On a user's machine a missing tool skips the test and says why; under CI
+ * (CI=true) it fails, so a green CI run always means the validator really ran. The JSON schemas
+ * the tests validate against are part of the repository (`test/schemas/`), so they never skip.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -11,7 +12,6 @@ import Ajv04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
-export const sharedRoot = path.resolve(repoRoot, "..", "shared");
 
 const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? "");
 
@@ -31,15 +31,16 @@ export function hasCommand(cmd: string): boolean {
   return r.status === 0;
 }
 
-/** Path to a schema under ../shared/schemas, or undefined when the folder is absent. */
-export function sharedSchemaPath(relative: string): string | undefined {
-  const p = path.join(sharedRoot, "schemas", relative);
-  return existsSync(p) ? p : undefined;
+/** Path to a schema kept in the repository under test/schemas (see its README for sources). */
+export function schemaPath(relative: string): string {
+  const p = path.join(repoRoot, "test", "schemas", relative);
+  if (!existsSync(p)) throw new Error(`schema ${path.relative(repoRoot, p)} is missing from the repository`);
+  return p;
 }
 
 /**
- * Compiles draft-04 JSON schemas with ajv (strict off, all errors), as ../shared/schemas/README.md
- * prescribes. The first file is the root; the others are added so `$ref`s between them resolve.
+ * Compiles draft-04 JSON schemas with ajv (strict off, all errors), as test/schemas/README.md
+ * describes. The first file is the root; the others are added so `$ref`s between them resolve.
  */
 export function compileDraft04(files: string[]): ValidateFunction {
   // logger: false: the schemas use formats ajv does not know ("uri"); each would print a warning.

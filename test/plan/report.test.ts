@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { benchVerdicts, median, type BenchRow } from "../../lib/plan/bench";
 import { maskCloudInit, resourcesMermaid, resourcesPerComponent } from "../../lib/plan/report";
 import { MOCK_OWNER_KEY, type DeclaredResource } from "../../lib/plan/mockEngine";
-import { compileDraft04, repoRoot, requireValidator, sharedSchemaPath } from "../helpers/validators";
+import { compileDraft04, repoRoot, schemaPath } from "../helpers/validators";
 
 const work = mkdtempSync(path.join(tmpdir(), "plan-test-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -53,9 +53,8 @@ describe("npm run plan -- --stack dev (mock engine: what the program declares)",
     assert.ok(!text.includes("PRIVATE KEY"), "no private key appears");
   });
 
-  test("deployment.json is the edge manifest and validates against the IoT Edge deployment schema", (t) => {
-    const schema = sharedSchemaPath("iot-edge/azure-iot-edge-deployment-2.0.json");
-    if (!requireValidator(t, schema !== undefined, "../shared/schemas/iot-edge")) return;
+  test("deployment.json is the edge manifest and validates against the IoT Edge deployment schema", () => {
+    const schema = schemaPath("iot-edge/azure-iot-edge-deployment-2.0.json");
     const validate = compileDraft04([schema as string]);
     const doc = JSON.parse(read(out, "deployment.json")) as unknown;
     assert.ok(validate(doc), JSON.stringify(validate.errors));
