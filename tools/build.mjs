@@ -19,6 +19,6 @@ for (const dir of ["components", "lib", "tools"]) walk(dir);
 sources.push(join(root, "index.ts"));
 
 rmSync(out, { recursive: true, force: true });
-await build({ entryPoints: sources, outdir: out, outbase: root, platform: "node", format: "cjs", target: "node20", logLevel: "warning" });
+await build({ entryPoints: sources, outdir: out, outbase: root, platform: "node", format: "cjs", target: "node22", logLevel: "warning" });
 // Files the code reads at run time next to its own modules.
 cpSync(join(root, "lib", "edge", "provision.sh"), join(out, "lib", "edge", "provision.sh"));
