@@ -24,6 +24,7 @@ export const TYPES = {
   bastion: "azure-native:network:BastionHost",
   schedule: "azure-native:devtestlab:GlobalSchedule",
   dynamic: "pulumi-nodejs:dynamic:Resource",
+  actionGroup: "azure-native:monitor:ActionGroup",
 } as const;
 
 type Check = (resourceName: string, props: unknown) => string[];
@@ -212,6 +213,25 @@ export const trialVmAutoShutdown: StackValidationPolicy = {
   },
 };
 
+export const prodAlertRecipients: StackValidationPolicy = {
+  name: "prod-alert-recipients",
+  description: "A stack with resources tagged stage=prod must have an enabled action group with at least one e-mail receiver.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  validateStack: (args, reportViolation) => {
+    const staged = args.resources.flatMap((r) => {
+      const stage = knownTags(r).stage;
+      return stage === undefined ? [] : [{ ...view(r), stage }];
+    });
+    const groups = ofType(args.resources, TYPES.actionGroup).map((r) => ({
+      ...view(r),
+      enabled: known(() => r.props.enabled) !== false,
+      emailReceivers: rules.list(known(() => r.props.emailReceivers)).length,
+    }));
+    for (const v of rules.prodAlertRecipientsViolations(staged, groups)) reportViolation(v.message, v.urn);
+  },
+};
+
 export const policies: Policies = [
   nsgNoInternetInbound,
   vmNoPublicIp,
@@ -219,6 +239,7 @@ export const policies: Policies = [
   iotHubMinTls12,
   iotHubHasDefender,
   trialWorkspaceDailyCap,
+  prodAlertRecipients,
   noClassicSecurityModule,
   noBastionDeveloperInProd,
   trialVmAutoShutdown,

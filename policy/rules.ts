@@ -322,3 +322,35 @@ export function trialVmShutdownViolations(
         "a dailyRecurrence time, a timeZoneId and targetResourceId set to the VM's id.",
     }));
 }
+
+/** A resource tagged `stage`. */
+export interface StagedView extends ResourceView {
+  readonly stage: string;
+}
+
+/** A `monitor:ActionGroup`: whether it is on and how many e-mail receivers it has. */
+export interface ActionGroupView extends ResourceView {
+  readonly enabled: boolean;
+  readonly emailReceivers: number;
+}
+
+/**
+ * A stack with any resource tagged stage=prod needs an enabled action group with at least one
+ * e-mail receiver: a production alert that notifies nobody is found only by someone who looks.
+ */
+export function prodAlertRecipientsViolations(
+  staged: readonly StagedView[],
+  actionGroups: readonly ActionGroupView[],
+): StackViolation[] {
+  const prod = staged.find((r) => sameText(r.stage, "prod"));
+  if (prod === undefined) return [];
+  if (actionGroups.some((g) => g.enabled && g.emailReceivers > 0)) return [];
+  return [{
+    urn: prod.urn,
+    message:
+      `The production stack ('${prod.name}' is tagged stage=${prod.stage}) has no enabled action group with an e-mail receiver, ` +
+      "so its security alerts notify nobody. Set alertEmails: " +
+      "pulumi config set --path 'alertEmails[0]' secops@your-company.example " +
+      "(offline plan: npm run plan -- --stack prod --set 'alertEmails[0]=secops@your-company.example').",
+  }];
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run expired [-- --today YYYY-MM-DD] [--dir <path>]`: lists the local trial stacks
+ * `npm run expired [-- --today YYYY-MM-DD] [--dir <path>] [--help]`: lists the local trial stacks
  * (Pulumi.<stack>.yaml) whose expiresOn has passed and prints the commands that tear each down.
  * Destroys nothing. Exit 0 whatever it finds; 1 when a stack file cannot be read or parsed; 2 on
  * bad arguments.
@@ -10,16 +10,26 @@ import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { findExpired, isCalendarDate, renderReport, stackNameFromFile, type StackFile } from "./lib/expiry";
 
+const USAGE = [
+  "usage: npm run expired -- [--today YYYY-MM-DD] [--dir <folder with Pulumi.<stack>.yaml files>]",
+  "Lists the stacks whose expiresOn date has passed and prints the commands that tear each down.",
+  "It destroys nothing. --today defaults to today's date in UTC; --dir to the project folder.",
+].join("\n");
+
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run expired -- [--today YYYY-MM-DD] [--dir <folder with Pulumi.<stack>.yaml files>]\n`);
+  process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-let values: { today?: string; dir?: string };
+let values: { today?: string; dir?: string; help?: boolean };
 try {
-  ({ values } = parseArgs({ options: { today: { type: "string" }, dir: { type: "string" } }, strict: true }));
+  ({ values } = parseArgs({ options: { today: { type: "string" }, dir: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
 } catch (e) {
   usage((e as Error).message);
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
 }
 // UTC: expiresOn carries no time zone, and a trial should not end earlier for users east of UTC.
 const today = values.today ?? new Date().toISOString().slice(0, 10);

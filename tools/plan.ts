@@ -6,11 +6,11 @@
  * cloud-init.yaml, routes.mmd, resources.mmd, cost.md) and prints a summary. What it shows is what
  * the program declares; Azure is never asked.
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import main from "../index";
-import { formatErrors, validateConfig, type RawConfig } from "../lib/config/config";
+import { formatErrors, PROJECT, validateConfig, type RawConfig } from "../lib/config/config";
+import { existingStacks, missingStackMessage, parseSetArguments, parseStackFile, SetArgumentError, StackFileError } from "../lib/config/hints";
 import { declareUnderMocks, maskedOutputs, revealSecrets, stackFileToRaw } from "../lib/plan/mockEngine";
 import { estimateCost } from "../lib/plan/cost";
 import { stackManifest } from "../lib/edge/fleet";
@@ -19,23 +19,19 @@ import { costInput, costMarkdown, maskCloudInit, planEntries, planSummary, resou
 interface Args {
   stack: string;
   out?: string;
-  set: Record<string, string>;
+  set: string[];
   quiet: boolean;
   stats: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { stack: "", set: {}, quiet: false, stats: false };
+  const a: Args = { stack: "", set: [], quiet: false, stats: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--stack") a.stack = argv[++i] ?? "";
     else if (arg === "--out") a.out = argv[++i];
-    else if (arg === "--set") {
-      const kv = argv[++i] ?? "";
-      const eq = kv.indexOf("=");
-      if (eq <= 0) usage(`--set takes key=value, not ${JSON.stringify(kv)}`);
-      a.set[kv.slice(0, eq)] = kv.slice(eq + 1);
-    } else if (arg === "--quiet") a.quiet = true;
+    else if (arg === "--set") a.set.push(argv[++i] ?? "");
+    else if (arg === "--quiet") a.quiet = true;
     else if (arg === "--stats") a.stats = true;
     else usage(`unknown argument ${JSON.stringify(arg)}`);
   }
@@ -52,7 +48,7 @@ function projectRoot(dir: string): string {
 }
 
 function usage(problem: string): never {
-  console.error(`plan: ${problem}\nusage: npm run plan -- --stack <name> [--out <dir>] [--set key=value ...] [--quiet]`);
+  console.error(`plan: ${problem}\nusage: npm run plan -- --stack <name> [--out <dir>] [--set key=value | --set 'key[0]=value' ...] [--quiet]`);
   process.exit(2);
 }
 
@@ -63,13 +59,29 @@ async function run(): Promise<number> {
   Error.stackTraceLimit = 0;
   const root = projectRoot(__dirname);
   const file = path.join(root, `Pulumi.${args.stack}.yaml`);
-  if (!existsSync(file)) usage(`no stack file ${path.relative(process.cwd(), file)}`);
-  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  if (!existsSync(file)) {
+    console.error(missingStackMessage(args.stack, path.relative(process.cwd(), file) || file, existingStacks(readdirSync(root))));
+    return 2;
+  }
+  let stackConfig: Record<string, unknown>;
+  try {
+    stackConfig = parseStackFile(readFileSync(file, "utf8"), path.relative(process.cwd(), file) || file);
+  } catch (e) {
+    if (!(e instanceof StackFileError)) throw e;
+    console.error(`plan: ${e.message}`);
+    return 2;
+  }
   // --set values are typed as `pulumi config set` would store them: plain strings, or JSON lists.
-  const overrides: RawConfig = Object.fromEntries(Object.entries(args.set).map(([k, v]) => [k.includes(":") ? k : `secure-iot-edge:${k}`, v]));
-  const raw: RawConfig = { ...stackFileToRaw(doc.config ?? {}), ...overrides };
+  let overrides: RawConfig;
+  try {
+    overrides = parseSetArguments(args.set, PROJECT);
+  } catch (e) {
+    if (e instanceof SetArgumentError) usage(e.message);
+    throw e;
+  }
+  const raw: RawConfig = { ...stackFileToRaw(stackConfig), ...overrides };
 
-  const validated = validateConfig(raw, args.stack);
+  const validated = validateConfig(raw, args.stack, { today: new Date().toISOString().slice(0, 10) });
   if (!validated.ok) {
     console.error(formatErrors(validated.errors));
     return 1;

@@ -8,6 +8,7 @@ import { isSupportedRegion, SUPPORTED_REGIONS, type SupportedRegion } from "./re
 import { DAILY_QUOTA_PER_UNIT, messageBudget } from "../plan/budget";
 import { securityStreams } from "../edge/agentStreams";
 import { isCalendarDate } from "./dates";
+import { nearestKey, setHint } from "./hints";
 import {
   ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
@@ -205,7 +206,7 @@ class Reader {
       parsed = undefined;
     }
     if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed.map((x: string) => x.trim());
-    this.fail(key, v, "allowed: a list of strings (pulumi config set --path 'key[0]' value)");
+    this.fail(key, v, `allowed: a list of strings, one item at a time: ${setHint(key, "<value>", 0)}`);
     return [];
   }
 
@@ -227,7 +228,15 @@ class Reader {
 }
 
 /** Pure: raw Pulumi config strings (and the stack name) in, a typed config or every error out. */
-export function validateConfig(raw: RawConfig, stack: string): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * Today's date (YYYY-MM-DD, UTC) for warnings about dates that have passed. Only warnings use
+   * it, never a declared value, so the same config still declares the same inputs every day.
+   */
+  today?: string;
+}
+
+export function validateConfig(raw: RawConfig, stack: string, options: ValidateOptions = {}): ValidationResult {
   const r = new Reader(raw);
   if (!STAGE.test(stack)) {
     r.errors.push(`stack name ${JSON.stringify(stack)}: it becomes the stage in resource names; allowed: 2-12 lower-case letters and digits, starting with a letter`);
@@ -236,7 +245,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   for (const key of Object.keys(raw).sort()) {
     const local = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : undefined;
     if (local !== undefined && !(local in CONFIG_SPEC)) {
-      r.fail(local, raw[key], `unknown key (a typo?); allowed keys: ${Object.keys(CONFIG_SPEC).join(", ")}`);
+      const near = nearestKey(local, Object.keys(CONFIG_SPEC));
+      r.fail(local, raw[key], `unknown key${near ? ` (did you mean ${near}?)` : " (a typo?)"}; allowed keys: ${Object.keys(CONFIG_SPEC).join(", ")}`);
     }
   }
 
@@ -379,7 +389,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   const emails = r.list("alertEmails");
   for (const e of emails) if (!EMAIL.test(e)) r.fail("alertEmails", e, "allowed: e-mail addresses such as secops@example.com");
   if (emails.length === 0) {
-    r.warnings.push(`${PROJECT}:alertEmails = []: alerts fire but notify nobody (see Monitor > Alerts); add one with pulumi config set --path 'alertEmails[0]' you@example.com`);
+    const prod = stack === "prod" ? " A prod stack must notify someone: the policy pack's mandatory prod-alert-recipients policy fails `pulumi preview --policy-pack policy` until it does." : "";
+    r.warnings.push(`${PROJECT}:alertEmails = []: alerts fire but notify nobody (see Monitor > Alerts); add one with ${setHint("alertEmails", "you@example.com", 0)}.${prod}`);
   }
   const severity = r.integer("alertSeverity", 0, 4);
   const evaluationFrequency = r.oneOf("alertEvaluationFrequency", ALERT_FREQUENCIES);
@@ -390,6 +401,9 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   if (expiresRaw !== "") {
     if (!isCalendarDate(expiresRaw)) r.fail("expiresOn", expiresRaw, "allowed: empty, or a calendar date YYYY-MM-DD");
     else expiresOn = expiresRaw;
+    if (expiresOn !== undefined && options.today !== undefined && expiresOn < options.today) {
+      r.warnings.push(`${PROJECT}:expiresOn = "${expiresOn}": this trial has expired (today is ${options.today}); tear it down (npm run expired prints the commands) or set a later date with ${setHint("expiresOn", "YYYY-MM-DD")}`);
+    }
     if (capRaw === "") r.fail("workspaceDailyCapGb", capRaw, "a trial stack (expiresOn is set) must cap workspace ingestion; allowed: a number of GB above 0, e.g. 0.5");
   }
   const resourceGroupLock = r.boolean("resourceGroupLock");
@@ -451,8 +465,11 @@ function checkMessageBudget(config: StackConfig, warnings: string[]): string | u
   const budget = messageBudget({ hub: config.hub, devices: config.fleet.devices.length, streams: securityStreams(config.agent) });
   if (budget.level === "warning") warnings.push(`${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}`);
   if (budget.level !== "error") return undefined;
-  const perUnit = DAILY_QUOTA_PER_UNIT[config.hub.sku === "F1" ? "S1" : config.hub.sku];
-  const needed = Math.ceil(budget.meteredPerDay / perUnit);
   const tier = config.hub.sku === "F1" ? "S1" : config.hub.sku;
-  return `${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}; allowed: at least ${needed} unit(s) of ${tier}, a larger hubSku, fewer edge devices, or less frequent agent messages`;
+  const needed = Math.ceil(budget.meteredPerDay / DAILY_QUOTA_PER_UNIT[tier]);
+  // F1 has exactly one unit: the thing to change is the tier, not the unit count.
+  if (config.hub.sku === "F1") {
+    return `${PROJECT}:hubSku = "F1": ${budget.message}; the free tier has one unit and cannot grow; allowed: hubSku S1${needed > 1 ? ` with hubUnits ${needed}` : ""} (${setHint("hubSku", "S1")}${needed > 1 ? `; ${setHint("hubUnits", String(needed))}` : ""}), fewer edge devices, or less frequent agent messages`;
+  }
+  return `${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}; allowed: at least ${needed} unit(s) of ${tier} (${setHint("hubUnits", String(needed))}), a larger hubSku, fewer edge devices, or less frequent agent messages`;
 }

@@ -4,7 +4,8 @@ import { formatErrors, validateConfig, type RawConfig, type StackConfig } from "
 
 export function loadConfig(): StackConfig {
   const raw: RawConfig = { ...pulumi.runtime.allConfig() };
-  const result = validateConfig(raw, pulumi.getStack());
+  // UTC, as `npm run expired` reads expiresOn; used for warnings only.
+  const result = validateConfig(raw, pulumi.getStack(), { today: new Date().toISOString().slice(0, 10) });
   for (const w of result.warnings) void pulumi.log.warn(w);
   if (!result.ok) throw new pulumi.RunError(formatErrors(result.errors));
   return result.config;

@@ -40,7 +40,7 @@ const BAD: BadCase[] = [
   { what: "an impossible expiry date", set: { expiresOn: "2026-02-30", workspaceDailyCapGb: "0.5" }, key: "expiresOn", value: '"2026-02-30"', allowed: "a calendar date YYYY-MM-DD" },
   { what: "a trial without a daily cap", stack: "prod", set: { expiresOn: "2026-12-31" }, key: "workspaceDailyCapGb", value: '""', allowed: "must cap workspace ingestion" },
   { what: "a tag that overrides a managed tag", set: { extraTags: ["stage=other"] }, key: "extraTags", value: '"stage=other"', allowed: "the program sets stage itself" },
-  { what: "a misspelt key", set: { hubSkew: "S1" }, key: "hubSkew", value: '"S1"', allowed: "unknown key (a typo?)" },
+  { what: "a misspelt key", set: { hubSkew: "S1" }, key: "hubSkew", value: '"S1"', allowed: "unknown key (did you mean hubSku?)" },
   { what: "an unsupported image", set: { vmImage: "ubuntu-20.04" }, key: "vmImage", value: '"ubuntu-20.04"', allowed: "allowed: ubuntu-22.04, ubuntu-24.04" },
   { what: "scale units on Developer", set: { bastionScaleUnits: 4 }, key: "bastionScaleUnits", value: '"4"', allowed: "the Developer SKU has a fixed size" },
   { what: "the echo module without the classic module", set: { echoModule: true }, key: "echoModule", value: "true", allowed: "allowed: false, or securityAgent classic-module" },

@@ -107,10 +107,21 @@ describe("npm run plan with other settings", () => {
     assert.match(read(out, "deployment.json"), /mcr\.microsoft\.com\/ascforiot\/azureiotsecurity:1\.0\.2/);
   });
 
-  test("an unknown stack is a usage error", () => {
+  test("an unknown stack is a usage error that lists the stacks and how to start one", () => {
     const r = plan(path.join(work, "none"), "--stack", "nosuchstack");
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /no stack file/);
+    assert.match(r.stderr, /^plan: no stack file Pulumi\.nosuchstack\.yaml\. Stacks with a file: dev, prod, trial\.\nTo start a stack named nosuchstack: copy/);
+  });
+
+  test("--set 'alertEmails[0]=...' (the form the plan's hint prints) sets the list, and the warning about it is gone", () => {
+    const out = path.join(work, "emails");
+    const r = plan(out, "--stack", "dev", "--set", "alertEmails[0]=secops@example.com");
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /alertEmails = \[\]/);
+    const declared = JSON.parse(read(out, "plan.json")) as { resources: { type: string }[] };
+    assert.ok(declared.resources.some((x) => x.type === "azure-native:monitor:ActionGroup"), "an action group is declared for the e-mail");
+    const without = plan(path.join(work, "noemails"), "--stack", "dev");
+    assert.match(without.stdout, /alertEmails = \[\]: alerts fire but notify nobody .*--set 'alertEmails\[0\]=you@example\.com'/);
   });
 });
 

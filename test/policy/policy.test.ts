@@ -26,6 +26,7 @@ import {
   noClassicSecurityModule,
   nsgNoInternetInbound,
   policies,
+  prodAlertRecipients,
   trialVmAutoShutdown,
   trialWorkspaceDailyCap,
   vmNoPasswordLogin,
@@ -78,6 +79,7 @@ describe("policy pack registration", () => {
       "iothub-min-tls-1-2": "mandatory",
       "iothub-has-defender": "mandatory",
       "trial-workspace-daily-cap": "mandatory",
+      "prod-alert-recipients": "mandatory",
       "no-classic-security-module": "advisory",
       "no-bastion-developer-in-prod": "advisory",
       "trial-vm-auto-shutdown": "advisory",
@@ -409,5 +411,32 @@ describe("trial-vm-auto-shutdown", () => {
     assert.equal((await runStackPolicy(trialVmAutoShutdown, [trialVm, disabled])).length, 1);
     const permanent = { type: TYPES.vm, name: "prod-vm", props: { tags: { stage: "prod" } } };
     assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [permanent]), []);
+  });
+});
+
+describe("prod-alert-recipients", () => {
+  const rg = (stage: string) => ({ type: "azure-native:resources:ResourceGroup", name: "rg", props: { tags: { stage } } });
+  const group = (props: Record<string, unknown>) => ({ type: TYPES.actionGroup, name: "alerts-email", props });
+  const message =
+    "The production stack ('rg' is tagged stage=prod) has no enabled action group with an e-mail receiver, so its security alerts notify nobody. " +
+    "Set alertEmails: pulumi config set --path 'alertEmails[0]' secops@your-company.example " +
+    "(offline plan: npm run plan -- --stack prod --set 'alertEmails[0]=secops@your-company.example').";
+
+  it("reports a prod stack with no action group, naming how to set alertEmails in both forms", async () => {
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod")]), [{ urn: urnOf("azure-native:resources:ResourceGroup", "rg"), message }]);
+  });
+
+  it("reports a prod stack whose action group is disabled or has no e-mail receiver", async () => {
+    assert.equal((await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: false, emailReceivers: [{ name: "a", emailAddress: "a@example.com" }] })])).length, 1);
+    assert.equal((await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [] })])).length, 1);
+  });
+
+  it("passes a prod stack with one enabled e-mail receiver, and leaves other stages alone", async () => {
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [{ name: "a", emailAddress: "a@example.com" }] })]), []);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("dev")]), []);
+  });
+
+  it("is mandatory", () => {
+    assert.equal(prodAlertRecipients.enforcementLevel, "mandatory");
   });
 });

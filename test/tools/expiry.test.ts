@@ -114,6 +114,16 @@ describe("npm run expired (child process on a temporary folder)", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  test("--help prints the usage on stdout and exits 0; an unknown option prints it on stderr and exits 2", () => {
+    const help = run("--help");
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^usage: npm run expired -- \[--today YYYY-MM-DD\] \[--dir <folder with Pulumi\.<stack>\.yaml files>\]\nLists the stacks whose expiresOn date has passed/);
+    assert.equal(help.stderr, "");
+    const bad = run("--nope");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /usage: npm run expired/);
+  });
+
   test("prints the teardown commands of the expired stacks only and exits 0", () => {
     const r = run("--dir", dir, "--today", "2026-06-01");
     assert.equal(r.status, 0, r.stderr);
