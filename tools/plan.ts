@@ -14,7 +14,7 @@ import { existingStacks, missingStackMessage, parseSetArguments, parseStackFile,
 import { declareUnderMocks, maskedOutputs, revealSecrets, stackFileToRaw } from "../lib/plan/mockEngine";
 import { estimateCost } from "../lib/plan/cost";
 import { stackManifest } from "../lib/edge/fleet";
-import { costInput, costMarkdown, maskCloudInit, planEntries, planSummary, resourcesMermaid, routesMermaid, stackBudget } from "../lib/plan/report";
+import { costInput, costMarkdown, maskCloudInit, planEntries, planSummary, resourcesMermaid, routesMermaid, stackBudget, stackIngestion } from "../lib/plan/report";
 
 interface Args {
   stack: string;
@@ -105,7 +105,7 @@ async function run(): Promise<number> {
     : "# simulatedDevices is 0: no edge VM, so no cloud-init.\n");
   write("routes.mmd", routesMermaid(manifest, config));
   write("resources.mmd", resourcesMermaid(declared.resources));
-  write("cost.md", costMarkdown(args.stack, estimate, budget));
+  write("cost.md", costMarkdown(args.stack, estimate, budget, stackIngestion(config, budget)));
 
   if (!args.quiet) {
     console.log(planSummary({ stage: args.stack, resources: declared.resources, estimate, budget, warnings: declared.warnings, outDir: path.relative(process.cwd(), out) || "." }));

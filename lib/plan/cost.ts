@@ -33,6 +33,8 @@ export const WORKDAYS_PER_WEEK = 5;
 export const DEFAULT_WORKDAY_START_HOUR = 8;
 
 export interface CostInput {
+  /** The stack's region; the price table is one region's (PRICE_REGION). */
+  region: string;
   hub: { sku: HubSku; units: number };
   workspace: {
     retentionDays: number;
@@ -71,6 +73,14 @@ export interface CostEstimate {
   monthlyUsd: number;
   dailyUsd: number;
   assumptions: string[];
+  /** The region the prices are for, and whether it is the stack's. */
+  priceRegion: string;
+  priceRegionMatches: boolean;
+  /**
+   * The most the stack can cost a month when ingestion reaches the workspace's daily cap every
+   * day; undefined when the workspace is uncapped (nothing bounds ingestion).
+   */
+  worstCase?: { dailyCapGb: number; monthlyUsd: number };
 }
 
 /**
@@ -83,9 +93,14 @@ export function estimateCost(input: CostInput): CostEstimate {
     `List prices for ${PRICE_REGION} in ${PRICE_CURRENCY}, pay-as-you-go, Linux, read ${PRICES_AS_OF}; taxes, discounts, data transfer and disk transactions are not included.`,
     `A month is ${HOURS_PER_MONTH} hours and a day is 1/${DAYS_PER_MONTH.toFixed(4)} of a month.`,
   ];
+  const priceRegionMatches = input.region === PRICE_REGION;
+  if (!priceRegionMatches) {
+    assumptions.push(`The prices are ${PRICE_REGION}'s; this stack runs in ${input.region}, whose list prices may differ (no ${input.region} price table is kept).`);
+  }
+  const workspace = workspaceLines(input.workspace, assumptions);
   const lines = [
     ...hubLines(input.hub),
-    ...workspaceLines(input.workspace, assumptions),
+    ...workspace,
     ...bastionLines(input.bastion, assumptions),
     ...vmLines(input.vms, assumptions),
     defenderLine(input.defenderDevices),
@@ -94,7 +109,16 @@ export function estimateCost(input: CostInput): CostEstimate {
     assumptions.push("Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.");
   }
   const monthlyUsd = lines.reduce((sum, l) => sum + l.monthlyUsd, 0);
-  return { lines, monthlyUsd, dailyUsd: toDaily(monthlyUsd), assumptions };
+  const estimate: CostEstimate = { lines, monthlyUsd, dailyUsd: toDaily(monthlyUsd), assumptions, priceRegion: PRICE_REGION, priceRegionMatches };
+  const cap = input.workspace.dailyCapGb;
+  if (cap === undefined) {
+    assumptions.push("The workspace is uncapped: nothing bounds its ingestion, so a host under attack or a chatty agent is billed in full.");
+  } else {
+    const atCap = workspaceLines({ ...input.workspace, ingestionGbPerDay: Math.max(cap, input.workspace.ingestionGbPerDay) }, []);
+    const sum = (ls: CostLine[]) => ls.reduce((t, l) => t + l.monthlyUsd, 0);
+    estimate.worstCase = { dailyCapGb: cap, monthlyUsd: monthlyUsd - sum(workspace) + sum(atCap) };
+  }
+  return estimate;
 }
 
 function hubLines(hub: CostInput["hub"]): CostLine[] {

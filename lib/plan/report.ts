@@ -6,6 +6,7 @@ import type { StackConfig } from "../config/config";
 import { messageBudget, type BudgetResult } from "./budget";
 import { securityStreams } from "../edge/agentStreams";
 import type { CostEstimate, CostInput } from "./cost";
+import { INGESTION_ASSUMPTIONS_AS_OF, workspaceIngestion, type IngestionEstimate } from "./ingestion";
 import type { Manifest } from "../edge/manifest";
 import { manifestRoutes, MICRO_AGENT_MODULE } from "../edge/manifest";
 import { parseRoute, routeText } from "../edge/routes";
@@ -100,11 +101,23 @@ export function routesMermaid(manifest: Manifest, config: StackConfig): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Cost input for the stack's config, the workspace ingestion taken from the message budget. */
+/** What the stack writes into its workspace a day, by source (./ingestion). */
+export function stackIngestion(config: StackConfig, budget: BudgetResult): IngestionEstimate {
+  return workspaceIngestion({
+    vms: config.fleet.simulated.length,
+    devices: config.fleet.devices.length,
+    agentBytesPerDay: budget.ingestion.bytesPerDay,
+    // components/defender.ts exports RawEvents whenever the solution exists.
+    rawEventsExported: true,
+  });
+}
+
+/** Cost input for the stack's config, the workspace ingestion from every source it has. */
 export function costInput(config: StackConfig, budget: BudgetResult): CostInput {
   return {
+    region: config.workspace.region,
     hub: config.hub,
-    workspace: { retentionDays: config.workspace.retentionDays, dailyCapGb: config.workspace.dailyCapGb, ingestionGbPerDay: budget.ingestion.gbPerDay },
+    workspace: { retentionDays: config.workspace.retentionDays, dailyCapGb: config.workspace.dailyCapGb, ingestionGbPerDay: stackIngestion(config, budget).gbPerDay },
     bastion: { sku: config.bastion.sku, scaleUnits: config.bastion.scaleUnits },
     vms: {
       count: config.fleet.simulated.length,
@@ -123,18 +136,27 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
-export function costMarkdown(stage: string, estimate: CostEstimate, budget: BudgetResult): string {
+export function costMarkdown(stage: string, estimate: CostEstimate, budget: BudgetResult, ingestion: IngestionEstimate): string {
   const rows = estimate.lines.map((l) => `| ${l.component} | ${l.item} | ${usd(l.monthlyUsd)} | ${usd(l.dailyUsd)} | ${l.confirmed ? "yes" : "no"} |`);
   const streams = budget.streams.map((s) => `| ${s.name} | ${int(s.messagesPerDay)} | ${s.chunksPerMessage} | ${int(s.meteredPerDay)} | ${(s.bytesPerDay / 1e6).toFixed(1)} MB |`);
   return [
     `# Cost and message budget: ${stage}`,
     "",
-    "Estimated from list prices in the repository (lib/prices.ts); not a quote. Nothing here was read from Azure.",
+    `Estimated from ${estimate.priceRegion} list prices in the repository (lib/plan/prices.ts); not a quote. Nothing here was read from Azure.${estimate.priceRegionMatches ? "" : " **These are not this stack's region's prices** (see the assumptions)."}`,
     "",
     "| component | item | per month | per day | price confirmed |",
     "| --- | --- | ---: | ---: | --- |",
     ...rows,
     `| **total** | | **${usd(estimate.monthlyUsd)}** | **${usd(estimate.dailyUsd)}** | |`,
+    "",
+    worstCaseText(estimate),
+    "",
+    `## Workspace ingestion by source (assumptions as of ${INGESTION_ASSUMPTIONS_AS_OF})`,
+    "",
+    "| source | MB/day | basis |",
+    "| --- | ---: | --- |",
+    ...ingestion.sources.map((x) => `| ${x.source} | ${(x.gbPerDay * 1000).toFixed(1)} | ${x.basis} |`),
+    `| **total** | **${(ingestion.gbPerDay * 1000).toFixed(1)}** | |`,
     "",
     "## Message budget (per device, security agent)",
     "",
@@ -148,7 +170,6 @@ export function costMarkdown(stage: string, estimate: CostEstimate, budget: Budg
     "## Assumptions",
     "",
     ...estimate.assumptions.map((a) => `- ${a}`),
-    "- Workspace ingestion counts the security agent's messages only; host syslog, audit records and hub diagnostics add to it and are not estimated (the daily cap bounds them).",
     "",
   ].join("\n");
 }
@@ -173,6 +194,8 @@ export function planSummary(s: PlanSummaryInput): string {
     ...perComponent.map(([c, n]) => `  ${String(n).padStart(5)}  ${c.replace(/^secure-iot-edge:index:/, "")}`),
     "",
     `Cost: ${usd(s.estimate.monthlyUsd)} a month, ${usd(s.estimate.dailyUsd)} a day${unconfirmed > 0 ? ` (${unconfirmed} line(s) use unconfirmed prices; see cost.md)` : ""}`,
+    `  ${worstCaseText(s.estimate)}`,
+    ...(s.estimate.priceRegionMatches ? [] : [`  Prices are ${s.estimate.priceRegion} list prices, not this stack's region's; see cost.md.`]),
     `Messages: ${int(s.budget.meteredPerDay)} metered a day, ${pct(s.budget.share)} of the hub's daily quota of ${int(s.budget.quotaPerDay)}`,
     ...(s.warnings.length > 0 ? ["", "Warnings:", ...s.warnings.map((w) => `  - ${w}`)] : []),
     "",
@@ -186,4 +209,10 @@ const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----/g;
 /** Replaces certificate and key PEM blocks and shared access keys with the secret marker. */
 export function maskCloudInit(text: string): string {
   return text.replace(PEM_BLOCK, SECRET_MARKER).replace(/SharedAccessKey=[^\s"';]+/g, `SharedAccessKey=${SECRET_MARKER}`);
+}
+
+/** The bound the daily cap puts on the month, or plainly that there is none. */
+export function worstCaseText(estimate: CostEstimate): string {
+  if (estimate.worstCase === undefined) return "Workspace ingestion is uncapped: no daily cap bounds this stack's cost.";
+  return `Worst case with ingestion at the workspace's daily cap (${estimate.worstCase.dailyCapGb} GB) every day: ${usd(estimate.worstCase.monthlyUsd)} a month.`;
 }

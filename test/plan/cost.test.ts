@@ -18,6 +18,7 @@ import {
 } from "../../lib/plan/prices";
 
 const base: CostInput = {
+  region: "eastus",
   hub: { sku: "S1", units: 1 },
   workspace: { retentionDays: 31, ingestionGbPerDay: 0.1 },
   bastion: { sku: "Basic", scaleUnits: 2 },
@@ -86,6 +87,7 @@ describe("estimateCost", () => {
         fc.constant({ sku: "F1" as const, units: 1 }),
         fc.record({ sku: fc.constantFrom("S1" as const, "S2" as const, "S3" as const), units: fc.integer({ min: 1, max: 10 }) }),
       ),
+      region: fc.constantFrom("eastus", "westeurope"),
       workspace: fc.record(
         {
           retentionDays: fc.integer({ min: 30, max: 730 }),
@@ -112,6 +114,7 @@ describe("estimateCost", () => {
       fc.property(input, (i) => {
         const r = estimateCost(i);
         close(r.monthlyUsd, r.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1e-6);
+        if (r.worstCase !== undefined) assert.ok(r.worstCase.monthlyUsd >= r.monthlyUsd - 1e-6, "the worst case is never below the estimate");
         close(r.dailyUsd, (r.monthlyUsd * 24) / HOURS_PER_MONTH, 1e-6);
         for (const l of r.lines) close(l.dailyUsd, l.monthlyUsd / DAYS_PER_MONTH, 1e-9);
       }),
@@ -206,3 +209,42 @@ describe("estimateCost", () => {
     assert.ok(estimateCost(base).assumptions.some((a) => a.includes("unconfirmed")));
   });
 });
+
+describe("worst case at the daily cap, and the price region", () => {
+  const capped = withChanges({ workspace: { retentionDays: 90, dailyCapGb: 1, ingestionGbPerDay: 0.2 } });
+
+  it("prices ingestion and retention at the cap every day, keeping every other line", () => {
+    const r = estimateCost(capped);
+    // Independent arithmetic: 1 GB a day for a 730/24-day month, less the free 5 GB; 59 days beyond the included 31.
+    const atCapIngestion = (1 * (730 / 24) - 5) * LOG_ANALYTICS_INGESTION_PER_GB.usd;
+    const atCapRetention = 1 * (90 - 31) * LOG_ANALYTICS_RETENTION_PER_GB_MONTH.usd;
+    const others = r.lines.filter((l) => l.component !== "Log Analytics").reduce((t, l) => t + l.monthlyUsd, 0);
+    assert.ok(r.worstCase);
+    assert.equal(r.worstCase.dailyCapGb, 1);
+    close(r.worstCase.monthlyUsd, others + atCapIngestion + atCapRetention, 1e-9);
+    // With S1 × 1, Basic Bastion + IP, one B2s all month and its disk, Defender at 0: 25 + 138.7 + 3.65 + 30.368 + 2.4.
+    close(r.worstCase.monthlyUsd, 25 + 138.7 + 3.65 + 30.368 + 2.4 + (730 / 24 - 5) * 2.3 + 59 * 0.1, 1e-9);
+  });
+
+  it("has no worst case when uncapped, and says so", () => {
+    const r = estimateCost(base);
+    assert.equal(r.worstCase, undefined);
+    assert.ok(r.assumptions.includes("The workspace is uncapped: nothing bounds its ingestion, so a host under attack or a chatty agent is billed in full."));
+  });
+
+  it("when ingestion already exceeds the cap, the estimate is the worst case", () => {
+    const r = estimateCost(withChanges({ workspace: { retentionDays: 31, dailyCapGb: 0.5, ingestionGbPerDay: 3 } }));
+    close(r.worstCase?.monthlyUsd ?? NaN, r.monthlyUsd, 1e-9);
+  });
+
+  it("says plainly when the prices are another region's", () => {
+    const same = estimateCost(base);
+    assert.equal(same.priceRegion, "eastus");
+    assert.equal(same.priceRegionMatches, true);
+    assert.ok(!same.assumptions.some((a) => a.includes("whose list prices may differ")));
+    const other = estimateCost(withChanges({ region: "westeurope" }));
+    assert.equal(other.priceRegionMatches, false);
+    assert.ok(other.assumptions.includes("The prices are eastus's; this stack runs in westeurope, whose list prices may differ (no westeurope price table is kept)."));
+  });
+});
+
