@@ -13,7 +13,7 @@ import {
   ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
   type AgentConfig, type BastionSku, type DeploymentMode, type DeviceAuthMode, type EventPriority, type HubSku,
-  type IotEdgeVersion, type RecommendationType, type VmImage,
+  type IotEdgeVersion, type RawConfig, type RecommendationType, type VmImage,
 } from "./types";
 
 export * from "./types";
@@ -97,8 +97,6 @@ export const CONFIG_SPEC = {
 
 export type ConfigKey = keyof typeof CONFIG_SPEC;
 
-/** Raw config as Pulumi hands it to a program: strings, with arrays as JSON text. */
-export type RawConfig = Partial<Record<string, string>>;
 
 export interface StackConfig {
   project: string;

@@ -3,7 +3,7 @@
  * form that works both with `pulumi config set` and with the offline plan's `--set`. Pure.
  */
 import { parse } from "yaml";
-import type { RawConfig } from "./config";
+import type { RawConfig } from "./types";
 
 /** Edit distance (insertions, deletions, substitutions; case-insensitive). */
 export function editDistance(a: string, b: string): number {

@@ -62,3 +62,6 @@ export interface AgentConfig {
   debugLogging: boolean;
   echoModule: boolean;
 }
+
+/** Raw config as Pulumi hands it to a program: strings, with arrays as JSON text. */
+export type RawConfig = Partial<Record<string, string>>;
