@@ -111,8 +111,10 @@ export class EdgeHost extends pulumi.ComponentResource {
       vmName: vm.name,
       runCommandName: "iotedge-provision",
       location: args.location,
-      source: { script: rendered.apply((r) => r.script) },
-      parameters: rendered.apply((r) => r.parameters),
+      // The rendering is secret because its input holds the credentials; the script and the plain
+      // parameters hold none (tested), so they stay readable in previews and diffs.
+      source: { script: pulumi.unsecret(rendered.apply((r) => r.script)) },
+      parameters: pulumi.unsecret(rendered.apply((r) => r.parameters)),
       protectedParameters: pulumi.secret(rendered.apply((r) => r.protectedParameters)),
       asyncExecution: false,
       treatFailureAsDeploymentFailure: true,
@@ -141,7 +143,7 @@ export class EdgeHost extends pulumi.ComponentResource {
     this.privateIp = nic.ipConfigurations.apply((c) => c?.[0]?.privateIPAddress ?? "");
     this.sshPrivateKey = pulumi.secret(sshKey.privateKeyOpenssh);
     // Resolves only after the Run Command succeeded, so a failed delivery records nothing new.
-    this.hostThumbprint = pulumi.all([runCommand.id, rendered]).apply(([, r]) => r.identityThumbprint);
+    this.hostThumbprint = pulumi.unsecret(pulumi.all([runCommand.id, rendered]).apply(([, r]) => r.identityThumbprint));
     this.registerOutputs({ vmId: this.vmId, vmName: this.vmName });
   }
 }
