@@ -241,11 +241,13 @@ function aptPin(version: IotEdgeVersion): string {
   // of installing the newest one. The identity service is only preferred on the same line: that
   // both packages share version lines is inferred from past releases (unconfirmed for 1.6), and
   // apt's resolver would not pick a non-candidate version to satisfy aziot-edge's exact dependency.
+  // Above 1000, apt moves to the pinned line even when that is a downgrade (1.6 -> 1.5 on a
+  // running host, apt_preferences(5)); the script passes --allow-downgrades for it.
   return [
     `Explanation: keep IoT Edge on the ${version} line (rendered by lib/edge/hostProvisioning.ts)`,
     "Package: aziot-edge",
     `Pin: version ${version}.*`,
-    "Pin-Priority: 990",
+    "Pin-Priority: 1001",
     "",
     "Explanation: no other aziot-edge version may be installed",
     "Package: aziot-edge",
@@ -255,7 +257,7 @@ function aptPin(version: IotEdgeVersion): string {
     "Explanation: prefer the identity service of the same line",
     "Package: aziot-identity-service",
     `Pin: version ${version}.*`,
-    "Pin-Priority: 990",
+    "Pin-Priority: 1001",
     "",
   ].join("\n");
 }

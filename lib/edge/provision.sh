@@ -347,7 +347,7 @@ step_aziot_edge() {
   local installed
   # /etc/apt/preferences.d/aziot-edge (written by host_files) allows only this version line, so a
   # plain install cannot drift to a newer line.
-  if ! apt_get install aziot-edge; then
+  if ! apt_get install --allow-downgrades aziot-edge; then
     note "apt-get install aziot-edge (${IOTEDGE_VERSION}.* only) failed ${RETRY_ATTEMPTS} times"
     return 1
   fi

@@ -148,11 +148,11 @@ describe("renderHostProvisioning (the Run Command's inputs)", () => {
     assert.ok(!JSON.stringify(p.parameters).includes(SAS_KEY) && !p.script.includes(SAS_KEY));
   });
 
-  test("the apt pin parameter keeps aziot-edge on the configured line and forbids every other version", () => {
+  test("the apt pin parameter keeps aziot-edge on the configured line (above 1000, so a move to an older line downgrades) and forbids every other version", () => {
     for (const input of Object.values(CASES)) {
       const pin = String(decoded(renderHostProvisioning(input).parameters, "EDGE_APT_PIN_B64"));
       const records = pin.trim().split(/\n\n/);
-      assert.match(records[0], new RegExp(`^Package: aziot-edge\\nPin: version ${input.iotEdgeVersion.replace(".", "\\.")}\\.\\*\\nPin-Priority: 990$`, "m"));
+      assert.match(records[0], new RegExp(`^Package: aziot-edge\\nPin: version ${input.iotEdgeVersion.replace(".", "\\.")}\\.\\*\\nPin-Priority: 1001$`, "m"));
       assert.match(records[1], /^Package: aziot-edge\nPin: version \*\nPin-Priority: -1$/m);
     }
   });
@@ -528,9 +528,9 @@ describe("provisioning script (stubbed system commands)", () => {
 
   test("a persistent aziot-edge failure is retried a bounded number of times, skips what needs it, still sets up auditd and exits 1", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, X509_CASE, { stubs: { "apt-get": '[[ "$*" == *"install aziot-edge" ]] && exit 100; exit 0' } });
+    const run = await runScript(t, X509_CASE, { stubs: { "apt-get": '[[ "$*" == *"install --allow-downgrades aziot-edge" ]] && exit 100; exit 0' } });
     assert.equal(run.status, 1);
-    assert.equal(run.calls.filter((c) => c.endsWith("install aziot-edge")).length, 3);
+    assert.equal(run.calls.filter((c) => c.endsWith("install --allow-downgrades aziot-edge")).length, 3);
     assert.match(run.steps.aziot_edge, /^failed: apt-get install aziot-edge \(1\.6\.\* only\) failed 3 times; see /);
     assert.equal(run.steps.iotedge_config, "skipped: needs aziot_edge (failed)");
     assert.equal(run.steps.hub_identity, "skipped: needs iotedge_config (skipped)");
