@@ -272,10 +272,7 @@ write_b64() {
 
 step_host_files() {
   local docker_changed=no
-  (
-    umask 077
-    mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
-  )
+  mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
   # Docker reads daemon.json when it starts, so it is in place before moby-engine is installed;
   # a later change restarts Docker (the IoT Edge modules restart with it).
   if [[ "$(cat "$DOCKER_DAEMON_JSON" 2>/dev/null || true)" != "$(printf '{\n  "log-driver": "%s"\n}' "$DOCKER_LOG_DRIVER")" ]]; then
