@@ -19,16 +19,35 @@ import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
 import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
 import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
+import { dayTwoDecision, parseDayTwoRecord, type DayTwoRecord } from "./lib/config/dayTwo";
+import { formatErrors } from "./lib/config/config";
 
-function main() {
+/**
+ * This stack's own `dayTwo` output from its last `up`, read before anything else is declared.
+ * A StackReference to the running stack reads its last checkpoint (not confirmed against the
+ * Pulumi service here: the CLI is not installed); a new stack has none.
+ */
+async function previousDayTwo(): Promise<unknown> {
+  const self = new pulumi.StackReference("previous-run", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+  return (await self.getOutputDetails("dayTwo")).value;
+}
+
+async function main() {
   const config = loadConfig();
+  const decision = dayTwoDecision(parseDayTwoRecord(await previousDayTwo()), {
+    hubSku: config.hub.sku,
+    bastionSku: config.bastion.sku,
+    hubRegion: config.hub.region,
+    workspaceRegion: config.workspace.region,
+  });
+  if (decision.errors.length > 0) throw new pulumi.RunError(formatErrors(decision.errors));
   const tags = standardTags({ project: config.project, stage: config.stage, expiresOn: config.lifecycle.expiresOn, extra: config.extraTags });
 
   const group = new StageResourceGroup(config.stage, {
     stage: config.stage,
     location: config.hub.region,
     tags,
-    lock: config.lifecycle.resourceGroupLock,
+    protect: config.lifecycle.protect,
   });
   const rg = group.resourceGroupName;
   const names = group.names;
@@ -40,6 +59,7 @@ function main() {
     retentionDays: config.workspace.retentionDays,
     dailyCapGb: config.workspace.dailyCapGb,
     tags,
+    protect: config.lifecycle.protect,
   }, { parent: group });
 
   const hub = new SecuredIotHub("hub", {
@@ -50,6 +70,7 @@ function main() {
     units: config.hub.units,
     workspaceId: logs.workspaceId,
     tags,
+    protect: config.lifecycle.protect,
   }, { parent: group });
 
   const defender = new DefenderForIot("defender", {
@@ -71,6 +92,7 @@ function main() {
     bastionSubnetPrefix: config.network.bastionSubnet?.text,
     bastionSku: config.bastion.sku,
     bastionScaleUnits: config.bastion.scaleUnits,
+    replaceBastion: decision.replaceBastion,
     tags,
   }, { parent: group });
 
@@ -85,6 +107,8 @@ function main() {
     deploymentBaseName: `${config.project}-${config.stage}`,
     deploymentPriority: config.edge.deploymentPriority,
     labels: { stage: config.stage, securityAgent: config.agent.mode },
+    earlyRenewalHours: config.edge.earlyRenewalHours,
+    runningThumbprints: decision.runningThumbprints,
   }, { parent: group });
 
   // VMs only for the devices marked as simulated; the other identities are for real devices.
@@ -106,12 +130,15 @@ function main() {
       auth,
       securityAgent: config.agent.mode,
     })),
+    // The identity (with both thumbprints during a rollover) is updated before the host gets
+    // the new certificate.
+    provisioningDependsOn: [fleet.devices[deviceId]],
     autoShutdown: config.vm.autoShutdown,
     tags,
   }, { parent: group }));
   const vms = hosts.map((h, i) => ({ key: config.fleet.simulated[i], name: h.vmName, id: h.vmId }));
 
-  new HostAuditLogs("hostlogs", {
+  const hostLogs = new HostAuditLogs("hostlogs", {
     resourceGroupName: rg,
     location: config.hub.region,
     workspaceLocation: config.workspace.region,
@@ -121,7 +148,7 @@ function main() {
     tags,
   }, { parent: group });
 
-  new SecurityAlerts("alerts", {
+  const alerts = new SecurityAlerts("alerts", {
     resourceGroupName: rg,
     location: config.workspace.region,
     workspaceId: logs.workspaceId,
@@ -136,6 +163,25 @@ function main() {
     tags,
   }, { parent: group });
 
+  if (config.lifecycle.resourceGroupLock) group.lockAfter([logs, hub, defender, net, fleet, ...hosts, hostLogs, alerts]);
+
+  // What the host runs, recorded only once its Run Command succeeded; devices without a VM keep
+  // the current certificate (their owner installs it from deviceCredentials).
+  const running: Record<string, pulumi.Output<string | undefined>> = {};
+  if (config.edge.deviceAuth === "x509") {
+    for (const deviceId of config.fleet.devices) {
+      const i = config.fleet.simulated.indexOf(deviceId);
+      running[deviceId] = i >= 0 ? hosts[i].hostThumbprint : fleet.thumbprints[deviceId];
+    }
+  }
+  const dayTwo: pulumi.Output<DayTwoRecord> = pulumi.all(running).apply((r) => ({
+    hubSku: config.hub.sku,
+    bastionSku: config.bastion.sku,
+    hubRegion: config.hub.region,
+    workspaceRegion: config.workspace.region,
+    runningThumbprints: Object.fromEntries(Object.entries(r).filter((e): e is [string, string] => typeof e[1] === "string")),
+  }));
+
   return {
     resourceGroup: rg,
     hubName: hub.hubName,
@@ -148,6 +194,10 @@ function main() {
     edgeDeploymentId: fleet.deploymentId,
     /** x509 only: each device certificate's SHA-256 thumbprint, as registered in the hub. */
     deviceThumbprints: fleet.thumbprints,
+    /** x509 only: each device certificate's expiry (RFC 3339); renewed earlyRenewalHours before. */
+    deviceCertificateExpiry: fleet.certificateExpiry,
+    /** Read back by the next `up` (previousDayTwo): tiers and the thumbprint each device runs. */
+    dayTwo,
     edgeVms: Object.fromEntries(hosts.map((h, i) => {
       const deviceId = config.fleet.simulated[i];
       const connect = pulumi.all([net.bastionName, rg, h.vmId]).apply(([bastionName, resourceGroup, vmId]) =>

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { DeploymentMode, DeviceAuthMode } from "../lib/config/config";
-import type { DeviceAuth } from "../lib/edge/cloudinit";
+import type { DeviceAuth } from "../lib/edge/hostProvisioning";
 import type { Manifest } from "../lib/edge/manifest";
 import { sha256Thumbprint } from "../lib/edge/x509";
+import { DEFAULT_EARLY_RENEWAL_HOURS, expiryWarning, rolloverThumbprints } from "../lib/edge/certRollover";
 import { EdgeDevice } from "./edgeDevice";
 import { EdgeDeployment, EdgeDeviceContent } from "./edgeDeployment";
 
@@ -33,6 +34,13 @@ export interface EdgeFleetArgs {
   labels?: Record<string, string>;
   /** Certificate lifetime in hours (x509 only). Default: 2 years. */
   certificateValidityHours?: number;
+  /** Renew a certificate this many hours before it expires (x509 only). Default: 720 (30 days). */
+  earlyRenewalHours?: number;
+  /**
+   * Per device id (x509 only): the thumbprint the device ran when the last `up` ended, as the
+   * stack recorded it. While it differs from the current certificate's, the identity trusts both.
+   */
+  runningThumbprints?: Record<string, string | undefined>;
 }
 
 /**
@@ -45,6 +53,8 @@ export class EdgeFleet extends pulumi.ComponentResource {
   readonly devices: Record<string, EdgeDevice> = {};
   /** Per device id (x509 only): the SHA-256 thumbprint the hub registers, not a secret. */
   readonly thumbprints: Record<string, pulumi.Output<string>> = {};
+  /** Per device id (x509 only): when its certificate expires (RFC 3339), not a secret. */
+  readonly certificateExpiry: Record<string, pulumi.Output<string>> = {};
   /** The at-scale deployment's id (empty in single-device mode). */
   readonly deploymentId: pulumi.Output<string>;
 
@@ -61,13 +71,23 @@ export class EdgeFleet extends pulumi.ComponentResource {
           privateKeyPem: key.privateKeyPem,
           subject: { commonName: deviceId },
           validityPeriodHours: args.certificateValidityHours ?? 2 * 8760,
+          // Renewed on the first `up` inside this window (the tls provider plans a replacement
+          // once readyForRenewal is true), while the old certificate still works.
+          earlyRenewalHours: args.earlyRenewalHours ?? DEFAULT_EARLY_RENEWAL_HOURS,
           allowedUses: ["client_auth", "digital_signature", "key_agreement"],
         }, { parent: this });
         this.thumbprints[deviceId] = cert.certPem.apply(sha256Thumbprint);
+        this.certificateExpiry[deviceId] = cert.validityEndTime;
+        // A log line only (plan and preview); `now` never reaches an input.
+        cert.validityEndTime.apply((end) => {
+          const warning = end ? expiryWarning(deviceId, end, args.earlyRenewalHours ?? DEFAULT_EARLY_RENEWAL_HOURS, new Date()) : undefined;
+          if (warning) void pulumi.log.warn(warning);
+        });
+        const running = args.runningThumbprints?.[deviceId];
         this.devices[deviceId] = new EdgeDevice(`${name}-${deviceId}`, {
           ...hub,
           deviceId,
-          auth: this.thumbprints[deviceId].apply((primaryThumbprint) => ({ type: "selfSigned" as const, primaryThumbprint })),
+          auth: this.thumbprints[deviceId].apply((current) => rolloverThumbprints({ current, hostRuns: running })),
           tags: args.targeting.tags,
         }, { parent: this });
         this.credentials[deviceId] = pulumi.secret(pulumi.all([cert.certPem, key.privateKeyPem]).apply(

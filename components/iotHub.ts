@@ -15,6 +15,8 @@ export interface SecuredIotHubArgs {
   /** Workspace that receives all hub logs and metrics. */
   workspaceId: pulumi.Input<string>;
   tags: Record<string, string>;
+  /** `protect`: Pulumi refuses to delete or replace it (a `protect` config key). Default: false. */
+  protect?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export class SecuredIotHub extends pulumi.ComponentResource {
         },
       },
       tags: args.tags,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect ?? false });
 
     new monitor.DiagnosticSetting(`${name}-diagnostics`, {
       name: "to-log-analytics",

@@ -12,6 +12,8 @@ export interface LogWorkspaceArgs {
   /** Daily ingestion cap in GB. Default: no cap. Trials must set one (config enforces it). */
   dailyCapGb?: number;
   tags: Record<string, string>;
+  /** `protect`: Pulumi refuses to delete or replace it (a `protect` config key). Default: false. */
+  protect?: boolean;
 }
 
 /** The Log Analytics workspace that receives Defender for IoT data, hub diagnostics and host logs. */
@@ -32,7 +34,7 @@ export class LogWorkspace extends pulumi.ComponentResource {
       retentionInDays: args.retentionDays,
       workspaceCapping: args.dailyCapGb === undefined ? undefined : { dailyQuotaGb: args.dailyCapGb },
       tags: args.tags,
-    }, { parent: this });
+    }, { parent: this, protect: args.protect ?? false });
     this.workspaceId = workspace.id;
     this.customerId = workspace.customerId;
     this.workspaceName = workspace.name;

@@ -18,6 +18,11 @@ export interface EdgeNetworkArgs {
   bastionSku: BastionSku;
   /** Scale units for Standard and Premium (2-50). Default: 2. */
   bastionScaleUnits?: number;
+  /**
+   * The Bastion moves between Developer and a dedicated SKU, which Azure does not do in place
+   * ("delete and recreate"): replace it, delete first. Basic, Standard and Premium change in place.
+   */
+  replaceBastion?: boolean;
   tags: Record<string, string>;
 }
 
@@ -69,6 +74,7 @@ export class EdgeNetwork extends pulumi.ComponentResource {
     }, child);
 
     let bastion: network.BastionHost;
+    const bastionOpts: pulumi.CustomResourceOptions = args.replaceBastion ? { ...child, replaceOnChanges: ["sku"] } : child;
     if (args.bastionSku === "Developer") {
       // Developer runs in a shared pool: no AzureBastionSubnet, no public IP, one VM at a time.
       bastion = new network.BastionHost(`${name}-bastion`, {
@@ -78,7 +84,7 @@ export class EdgeNetwork extends pulumi.ComponentResource {
         sku: { name: "Developer" },
         virtualNetwork: { id: vnet.id },
         tags: args.tags,
-      }, child);
+      }, bastionOpts);
     } else {
       if (!args.bastionSubnetPrefix) throw new Error(`Bastion ${args.bastionSku} needs bastionSubnetPrefix`);
       const bastionSubnet = new network.Subnet(`${name}-bastion-subnet`, {
@@ -114,7 +120,7 @@ export class EdgeNetwork extends pulumi.ComponentResource {
         enableTunneling: nativeClient ? true : undefined,
         scaleUnits: nativeClient ? args.bastionScaleUnits ?? 2 : undefined,
         tags: args.tags,
-      }, child);
+      }, bastionOpts);
     }
 
     this.vnetId = vnet.id;

@@ -85,12 +85,15 @@ export const CONFIG_SPEC = {
   deploymentPriority: { type: "integer", default: 10, description: "Priority of the at-scale edge deployment, 0-2147483647." },
   edgeDeviceCount: { type: "integer", default: 1, description: "Number of edge device identities (edge-001, edge-002, ...), 1-5000; ignored when edgeDeviceNames is set." },
   edgeDeviceNames: { type: "array", default: [], description: "Explicit edge device ids (lower-case letters, digits, hyphens; 2-32 characters). Overrides edgeDeviceCount." },
-  simulatedDevices: { type: "integer", default: 1, description: "How many of the edge devices (the first ones) get an edge VM, 0-10." },
+  simulatedDevices: { type: "integer", default: 1, description: "How many of the generated edge devices (edge-001, edge-002, ...: new ones are appended, so the choice is stable) get an edge VM, 0-10. With edgeDeviceNames, use simulatedDeviceNames instead." },
+  simulatedDeviceNames: { type: "array", default: [], description: "Edge devices that get an edge VM, by name (each one of the edge devices, at most 10); overrides simulatedDevices. Reordering or inserting names in edgeDeviceNames moves no VM." },
+  earlyRenewalHours: { type: "integer", default: 720, description: "Renew a device certificate this many hours before it expires (x509), 1-8760; during the rollover the hub trusts the old and the new certificate." },
   alertEmails: { type: "array", default: [], description: "E-mail addresses that receive security alerts." },
   alertSeverity: { type: "integer", default: 2, description: "Severity of the scheduled query alerts, 0 (critical) - 4 (verbose)." },
   alertEvaluationFrequency: { type: "string", default: "PT15M", description: `How often alert rules run: ${ALERT_FREQUENCIES.join(", ")}.` },
   sshFailureThreshold: { type: "integer", default: 10, description: "Failed SSH logins on the edge host within one evaluation window that raise an alert, 1-1000." },
-  resourceGroupLock: { type: "boolean", default: false, description: "Put a CanNotDelete lock on the resource group (remove it before `pulumi destroy`)." },
+  resourceGroupLock: { type: "boolean", default: false, description: "Put a CanNotDelete lock on the resource group, created after and deleted before every other resource (needs Owner or User Access Administrator; remove it before `pulumi destroy`)." },
+  protect: { type: "boolean", default: false, description: "Pulumi `protect` on the resource group, IoT Hub, workspace and name suffix: `pulumi destroy` and any replacement of them are refused until it is false." },
   expiresOn: { type: "string", default: "", description: "Trial end date YYYY-MM-DD; tagged on every resource and listed by `npm run expired`." },
   extraTags: { type: "array", default: [], description: "Extra tags as key=value, added to every resource that takes tags." },
 } satisfies Record<string, KeySpec>;
@@ -121,11 +124,13 @@ export interface StackConfig {
     storeAndForwardTtlSecs: number;
     deploymentMode: DeploymentMode;
     deploymentPriority: number;
+    /** x509: hours before expiry at which a device certificate is renewed. */
+    earlyRenewalHours: number;
   };
   agent: AgentConfig;
   fleet: { devices: string[]; simulated: string[] };
   alerts: { emails: string[]; severity: number; evaluationFrequency: string; sshFailureThreshold: number };
-  lifecycle: { expiresOn?: string; resourceGroupLock: boolean };
+  lifecycle: { expiresOn?: string; resourceGroupLock: boolean; protect: boolean };
   extraTags: Record<string, string>;
 }
 
@@ -331,6 +336,7 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
   const storeAndForwardTtlSecs = r.integer("storeAndForwardTtlSecs", 60, 604800);
   const deploymentPriority = r.integer("deploymentPriority", 0, 2147483647);
   const deploymentMode = r.oneOf("deploymentMode", DEPLOYMENT_MODES);
+  const earlyRenewalHours = r.integer("earlyRenewalHours", 1, 8760);
 
   const mode = r.oneOf("securityAgent", SECURITY_AGENT_MODES);
   const classicImageTag = r.string("classicAgentImageTag");
@@ -382,7 +388,27 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
   if (deploymentMode === "single-device" && devices.length > 10) {
     r.fail("deploymentMode", deploymentMode, `${devices.length} devices would mean ${devices.length} separate deployments; allowed: at-scale, or at most 10 devices`);
   }
-  if (simulatedCount > devices.length) r.fail("simulatedDevices", simulatedCount, `only ${devices.length} edge device(s) are configured; allowed: 0 to ${Math.min(10, devices.length)}`);
+  const simulatedNames = r.list("simulatedDeviceNames");
+  let simulated: string[];
+  if (simulatedNames.length > 0) {
+    const known = new Set(devices);
+    const seen = new Set<string>();
+    for (const n of simulatedNames) {
+      if (!known.has(n)) r.fail("simulatedDeviceNames", n, `not an edge device; allowed: names from the device list (${devices.slice(0, 10).join(", ")}${devices.length > 10 ? ", ..." : ""})`);
+      if (seen.has(n)) r.fail("simulatedDeviceNames", n, "listed twice; allowed: unique names");
+      seen.add(n);
+    }
+    if (simulatedNames.length > 10) r.fail("simulatedDeviceNames", simulatedNames.length, "allowed: at most 10 devices with a VM");
+    // Device order, not list order, so reordering either list changes nothing.
+    simulated = devices.filter((d) => seen.has(d));
+  } else {
+    if (simulatedCount > devices.length) r.fail("simulatedDevices", simulatedCount, `only ${devices.length} edge device(s) are configured; allowed: 0 to ${Math.min(10, devices.length)}`);
+    if (names.length > 0 && simulatedCount > 0) {
+      // The first N of a hand-written list is positional: inserting a name would move a VM.
+      r.fail("simulatedDevices", simulatedCount, `with edgeDeviceNames the VMs are chosen by name; allowed: 0, or set simulatedDeviceNames (e.g. pulumi config set --path 'simulatedDeviceNames[0]' ${names[0] ?? "<name>"}) and leave simulatedDevices unset`);
+    }
+    simulated = devices.slice(0, simulatedCount);
+  }
 
   const emails = r.list("alertEmails");
   for (const e of emails) if (!EMAIL.test(e)) r.fail("alertEmails", e, "allowed: e-mail addresses such as secops@example.com");
@@ -405,6 +431,7 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
     if (capRaw === "") r.fail("workspaceDailyCapGb", capRaw, "a trial stack (expiresOn is set) must cap workspace ingestion; allowed: a number of GB above 0, e.g. 0.5");
   }
   const resourceGroupLock = r.boolean("resourceGroupLock");
+  const protect = r.boolean("protect");
 
   const extraTags: Record<string, string> = {};
   for (const entry of r.list("extraTags")) {
@@ -430,7 +457,7 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
       network: { addressSpace: addressSpace as Cidr, edgeSubnet: edgeSubnet as Cidr, bastionSubnet },
       bastion: { sku: bastionSku, scaleUnits },
       vm: { size: vmSize, image, imageVersion, adminUsername, autoShutdown },
-      edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentMode, deploymentPriority },
+      edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentMode, deploymentPriority, earlyRenewalHours },
       agent: {
         mode,
         classicImageTag,
@@ -445,9 +472,9 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
         debugLogging,
         echoModule,
       },
-      fleet: { devices, simulated: devices.slice(0, simulatedCount) },
+      fleet: { devices, simulated },
       alerts: { emails, severity, evaluationFrequency, sshFailureThreshold },
-      lifecycle: { expiresOn, resourceGroupLock },
+      lifecycle: { expiresOn, resourceGroupLock, protect },
       extraTags,
   };
   const budgetProblem = checkMessageBudget(config, r.warnings);

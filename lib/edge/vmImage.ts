@@ -1,6 +1,6 @@
 /** Marketplace image references for the edge VM. Pure. */
 import type { VmImage } from "../config/types";
-import type { UbuntuVersion } from "./cloudinit";
+import type { UbuntuVersion } from "./hostProvisioning";
 
 export interface ImageReference {
   publisher: string;

@@ -45,10 +45,14 @@ export function mockPublicKeyOpenssh(comment: string): string {
   return `ssh-ed25519 ${Buffer.concat([str(Buffer.from("ssh-ed25519")), str(pub)]).toString("base64")} mock-${comment}\n`;
 }
 
-/** A self-signed certificate with subject and issuer CN = `commonName`, signed by the mock key. */
-export function mockSelfSignedCertPem(commonName: string): string {
+/**
+ * A self-signed certificate with subject and issuer CN = `commonName`, signed by the mock key.
+ * `generation` > 0 gives a renewed certificate (another serial, so another thumbprint).
+ */
+export function mockSelfSignedCertPem(commonName: string, generation = 0): string {
   const { key, spki } = mockKey();
-  const serial = Buffer.concat([Buffer.from([0x01]), createHash("sha256").update(commonName).digest().subarray(0, 8)]);
+  const serialSeed = generation === 0 ? commonName : `${commonName}#${generation}`;
+  const serial = Buffer.concat([Buffer.from([0x01]), createHash("sha256").update(serialSeed).digest().subarray(0, 8)]);
   const validity = seq(der(0x17, Buffer.from("260101000000Z")), der(0x17, Buffer.from("360101000000Z")));
   const tbs = seq(der(0xa0, der(0x02, Buffer.from([0x02]))), der(0x02, serial), ED25519, name(commonName), validity, name(commonName), spki);
   const cert = seq(tbs, ED25519, der(0x03, Buffer.concat([Buffer.from([0x00]), sign(null, tbs, key)])));

@@ -26,6 +26,8 @@ export interface DeclaredResource {
   /** Inputs as the engine received them; secrets are wrapped, see isSecret / revealSecrets. */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** Resource options that shape day-two behaviour, as the program set them. */
+  options?: { protect?: boolean; replaceOnChanges?: string[]; dependsOn?: string[] };
 }
 
 export interface DeclaredStack {
@@ -117,7 +119,8 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
       return { id: name, state: { ...inputs, privateKeyPem: mockPrivateKeyPem(), privateKeyOpenssh: mockPrivateKeyPem(), publicKeyOpenssh: mockPublicKeyOpenssh(name) } };
     case "tls:index/selfSignedCert:SelfSignedCert": {
       const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
-      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(cn) } };
+      // The mock certificate's notAfter (lib/plan/mockCert.ts).
+      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(cn), validityEndTime: "2036-01-01T00:00:00Z" } };
     }
     case "pulumi-nodejs:dynamic:Resource": {
       const auth = plain.auth as { type?: string } | undefined;
@@ -161,6 +164,10 @@ export interface DeclareOptions {
    * a provider's closure takes about a second and the plan shows no provider code anyway.
    */
   serializeDynamicProviders?: boolean;
+  /** The stack's outputs from its previous `up`, as its self StackReference reads them. Default: none (a new stack). */
+  previousOutputs?: Record<string, unknown>;
+  /** Replaces the mock state of a resource (e.g. a renewed certificate); undefined keeps the default. */
+  stateOverride?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined;
 }
 
 /** The SDK module whose serializeFunction dynamic resources call (looked up at each call). */
@@ -184,20 +191,26 @@ export async function declareUnderMocks(program: () => unknown, stack: string, r
     else warn(...args);
   };
   try {
-    return { ...(await declare(program, stack, raw, resources)), warnings };
+    return { ...(await declare(program, stack, raw, resources, options)), warnings };
   } finally {
     closure.serializeFunction = serialize;
     console.warn = warn;
   }
 }
 
-async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[]): Promise<Omit<DeclaredStack, "warnings">> {
+async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[], options: DeclareOptions): Promise<Omit<DeclaredStack, "warnings">> {
   const parents = new Map<string, string>();
+  const resourceOptions = new Map<string, DeclaredResource["options"]>();
   await pulumi.runtime.setMocks({
     newResource: (args) => {
       const key = `${args.type}::${args.name}`;
-      resources.push({ type: args.type, name: args.name, parent: parents.get(key), inputs: args.inputs as Record<string, unknown>, custom: args.custom ?? true });
-      return mockState(args.type, args.name, args.inputs as Record<string, unknown>);
+      if (args.type === "pulumi:pulumi:StackReference") {
+        return { id: String((args.inputs as Record<string, unknown>).name), state: { name: (args.inputs as Record<string, unknown>).name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] } };
+      }
+      resources.push({ type: args.type, name: args.name, parent: parents.get(key), inputs: args.inputs as Record<string, unknown>, custom: args.custom ?? true, options: resourceOptions.get(key) });
+      const mocked = mockState(args.type, args.name, args.inputs as Record<string, unknown>);
+      const override = options.stateOverride?.(args.type, args.name, args.inputs as Record<string, unknown>);
+      return override ? { id: mocked.id, state: { ...mocked.state, ...override } } : mocked;
     },
     call: (args) => {
       if (args.token === "azure-native:iothub:listIotHubResourceKeysForKeyName") {
@@ -205,7 +218,7 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
       }
       return { ...args.inputs };
     },
-  }, PROJECT, stack, false);
+  }, PROJECT, stack, false, "organization");
   pulumi.runtime.setAllConfig(raw as Record<string, string>);
   // A program error is caught inside the stack so the stack still completes on this monitor;
   // otherwise its late registrations leak into the next run's monitor.
@@ -214,13 +227,21 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((t) => {
       const parent = t.opts.parent;
+      const key = `${t.type}::${t.name}`;
       if (parent && pulumi.resourceType(parent) !== "pulumi:pulumi:Stack") {
-        parents.set(`${t.type}::${t.name}`, `${pulumi.resourceType(parent)}::${pulumi.resourceName(parent)}`);
+        parents.set(key, `${pulumi.resourceType(parent)}::${pulumi.resourceName(parent)}`);
       }
+      const custom = t.opts as pulumi.CustomResourceOptions;
+      const deps = custom.dependsOn === undefined ? [] : Array.isArray(custom.dependsOn) ? custom.dependsOn : [custom.dependsOn];
+      resourceOptions.set(key, {
+        protect: custom.protect,
+        replaceOnChanges: custom.replaceOnChanges,
+        dependsOn: (deps as pulumi.Resource[]).map((d) => `${pulumi.resourceType(d)}::${pulumi.resourceName(d)}`),
+      });
       return undefined;
     });
     try {
-      const out = program() as Record<string, unknown>;
+      const out = (await program()) as Record<string, unknown>;
       secretOutputs = await secretPaths(out);
       return out;
     } catch (e) {

@@ -45,6 +45,10 @@ const BAD: BadCase[] = [
   { what: "scale units on Developer", set: { bastionScaleUnits: 4 }, key: "bastionScaleUnits", value: '"4"', allowed: "the Developer SKU has a fixed size" },
   { what: "the echo module without the classic module", set: { echoModule: true }, key: "echoModule", value: "true", allowed: "allowed: false, or securityAgent classic-module" },
   { what: "an impossible shutdown time", set: { autoShutdownTime: "2500" }, key: "autoShutdownTime", value: '"2500"', allowed: "HHMM on a 24-hour clock" },
+  { what: "a simulated device name that is not a device", set: { edgeDeviceNames: ["plant-a", "plant-b"], simulatedDeviceNames: ["plant-c"] }, key: "simulatedDeviceNames", value: '"plant-c"', allowed: "not an edge device; allowed: names from the device list (plant-a, plant-b)" },
+  { what: "a positional VM count with hand-written device names", set: { edgeDeviceNames: ["plant-a", "plant-b"], simulatedDevices: 1 }, key: "simulatedDevices", value: "1", allowed: "with edgeDeviceNames the VMs are chosen by name; allowed: 0, or set simulatedDeviceNames" },
+  { what: "no early renewal", set: { earlyRenewalHours: 0 }, key: "earlyRenewalHours", value: '"0"', allowed: "a whole number from 1 to 8760" },
+  { what: "an early renewal longer than a year", set: { earlyRenewalHours: 8761 }, key: "earlyRenewalHours", value: '"8761"', allowed: "a whole number from 1 to 8760" },
   { what: "an unknown recommendation type", set: { securityRecommendationsDisabled: ["IoT_Nope"] }, key: "securityRecommendationsDisabled", value: '"IoT_Nope"', allowed: "allowed: IoT_ACRAuthentication" },
   { what: "a frequency that is not an ISO 8601 duration", set: { agentHighPriorityFrequency: "7 minutes" }, key: "agentHighPriorityFrequency", value: '"7 minutes"', allowed: "an ISO 8601 duration" },
   { what: "more simulated devices than devices", set: { edgeDeviceCount: 2, simulatedDevices: 3 }, key: "simulatedDevices", value: "3", allowed: "allowed: 0 to 2" },
@@ -105,6 +109,49 @@ describe("all errors are reported together", () => {
     const r = validateConfig(stackFileConfig("dev"), "Prod_1");
     assert.equal(r.ok, false);
     if (!r.ok) assert.match(r.errors[0], /stack name "Prod_1".*allowed: 2-12 lower-case letters and digits/);
+  });
+});
+
+describe("day-two keys", () => {
+  const ok = (set: Record<string, unknown>) => {
+    const r = validateConfig(stackFileToRaw(set), "dev");
+    assert.ok(r.ok, JSON.stringify(r));
+    return r.config;
+  };
+
+  test("earlyRenewalHours accepts both ends, 1 and 8760, and defaults to 720 (30 days)", () => {
+    assert.equal(ok({ earlyRenewalHours: 1 }).edge.earlyRenewalHours, 1);
+    assert.equal(ok({ earlyRenewalHours: 8760 }).edge.earlyRenewalHours, 8760);
+    assert.equal(ok({}).edge.earlyRenewalHours, 720);
+  });
+
+  test("simulatedDeviceNames picks VMs by name: the order of either list does not matter, inserting a device moves none", () => {
+    const a = ok({ edgeDeviceNames: ["plant-a", "plant-b", "plant-c"], simulatedDeviceNames: ["plant-c", "plant-a"] }).fleet.simulated;
+    const b = ok({ edgeDeviceNames: ["plant-new", "plant-c", "plant-b", "plant-a"], simulatedDeviceNames: ["plant-a", "plant-c"] }).fleet.simulated;
+    assert.deepEqual([...a].sort(), ["plant-a", "plant-c"]);
+    assert.deepEqual([...b].sort(), ["plant-a", "plant-c"]);
+  });
+
+  test("simulatedDevices with generated names keeps the first N, which adding devices never moves", () => {
+    assert.deepEqual(ok({ edgeDeviceCount: 2, simulatedDevices: 1 }).fleet.simulated, ["edge-001"]);
+    assert.deepEqual(ok({ edgeDeviceCount: 5, simulatedDevices: 1 }).fleet.simulated, ["edge-001"]);
+    assert.deepEqual(ok({ edgeDeviceNames: ["plant-a"], simulatedDevices: 0 }).fleet.simulated, []);
+  });
+
+  test("more than 10 simulated devices by name is an error naming the key", () => {
+    const names = Array.from({ length: 11 }, (_, i) => `plant-${i}`);
+    const r = validateConfig(stackFileToRaw({ edgeDeviceNames: names, simulatedDeviceNames: names }), "dev");
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.ok(r.errors.some((e) => e.startsWith("secure-iot-edge:simulatedDeviceNames = 11: allowed: at most 10")), r.errors.join("\n"));
+  });
+
+  test("protect defaults to false; prod's stack file sets it, dev's and trial's do not", () => {
+    assert.equal(ok({}).lifecycle.protect, false);
+    for (const stage of ["dev", "prod", "trial"]) {
+      const r = validateConfig(stackFileConfig(stage), stage);
+      assert.ok(r.ok);
+      assert.equal(r.config.lifecycle.protect, stage === "prod", stage);
+    }
   });
 });
 

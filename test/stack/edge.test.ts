@@ -1,12 +1,11 @@
 /**
  * GIVEN the dev and prod stack files (plus overrides), WHEN the real program runs under the Pulumi
  * mock engine, THEN each simulated edge device gets a locked-down VM: private NIC only, SSH keys
- * only, Trusted Launch, a secret cloud-init that provisions that device, and (in dev) a daily
- * shutdown. (Mock engine: this proves what the program declares, not what Azure does with it.)
+ * only, Trusted Launch, the constant bootstrap cloud-init, a Run Command that provisions that
+ * device with its secrets as protected parameters, and (in dev) a daily shutdown. (Mock engine: this proves what the program declares, not what Azure does with it.)
  */
 import { describe, test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { parse } from "yaml";
 import { declareStack, ofType, one } from "../helpers/stacks";
 import {
   isSecret,
@@ -18,10 +17,13 @@ import {
   type DeclaredStack,
 } from "../../lib/plan/mockEngine";
 import { mockPrivateKeyPem, mockSelfSignedCertPem } from "../../lib/plan/mockCert";
-import { IDENTITY_CERT_PATH, IDENTITY_KEY_PATH, SETTINGS_FILE } from "../../lib/edge/cloudinit";
+import { renderCloudInit } from "../../lib/edge/cloudinit";
+import { RUN_COMMAND_TIMEOUT_SECONDS } from "../../lib/edge/hostProvisioning";
+import { sha256Thumbprint } from "../../lib/edge/x509";
 
 const T = {
   vm: "azure-native:compute:VirtualMachine",
+  rc: "azure-native:compute:VirtualMachineRunCommandByVirtualMachine",
   nic: "azure-native:network:NetworkInterface",
   pip: "azure-native:network:PublicIPAddress",
   schedule: "azure-native:devtestlab:GlobalSchedule",
@@ -33,7 +35,7 @@ const T = {
 };
 
 type Props = Record<string, unknown>;
-interface WriteFile { path: string; content: string }
+type Param = { name: string; value: string };
 
 const inputs = (r: DeclaredResource): Props => revealSecrets(r.inputs) as Props;
 const hubHost = (stage: string) => `iot-iotedge-${stage}-a1b2c3.azure-devices.net`;
@@ -47,29 +49,21 @@ function named(resources: DeclaredResource[], type: string, name: string): Decla
 /** The state the mock engine gave a resource: what its outputs resolve to in this run. */
 const mockOutputs = (r: DeclaredResource) => mockState(r.type, r.name, r.inputs);
 
-/**
- * Whether the value at `path` reached the engine as a secret, i.e. it or an object around it is
- * wrapped. azure-native passes osProfile through `output().apply` (to fill defaults), so a secret
- * customData makes the whole osProfile secret; osProfile is not secret otherwise.
- */
-function secretAt(raw: unknown, path: string[]): boolean {
-  let node = raw;
-  for (const key of path) {
-    if (isSecret(node)) return true;
-    node = (node as Props | undefined)?.[key];
-  }
-  return isSecret(node);
-}
-
 /** The VM's cloud-init, base64-decoded from its custom data. */
 function cloudInit(vm: DeclaredResource): string {
   const os = inputs(vm).osProfile as Props;
   return Buffer.from(String(os.customData), "base64").toString("utf8");
 }
 
-function writtenFile(doc: string, path: string): string | undefined {
-  const files = (parse(doc) as { write_files: WriteFile[] }).write_files;
-  return files.find((f) => f.path === path)?.content;
+/** The Run Command that provisions `deviceId`'s host. */
+function runCommandFor(s: DeclaredStack, deviceId: string): DeclaredResource {
+  return named(s.resources, T.rc, `${deviceId}-provision`);
+}
+
+/** A Run Command parameter's value (protected ones base64-decoded when `decode`). */
+function param(rc: DeclaredResource, list: "parameters" | "protectedParameters", name: string, decode = false): string | undefined {
+  const v = ((inputs(rc)[list] as Param[] | undefined) ?? []).find((p) => p.name === name)?.value;
+  return v !== undefined && decode ? Buffer.from(v, "base64").toString("utf8") : v;
 }
 
 /** The certificate the mock engine produced for `fleet-<device>-cert`. */
@@ -124,21 +118,35 @@ for (const stage of ["dev", "prod"] as const) {
       assert.equal(key.rsaBits, 4096);
     });
 
-    test("customData is a secret; decoded it is a #cloud-config for this device and hub, with the device's certificate", () => {
+    test("customData is the constant bootstrap; the Run Command provisions this device and hub, its certificate and key secret", () => {
       const vm = one(s.resources, T.vm);
-      assert.ok(secretAt(vm.inputs, ["osProfile", "customData"]), "customData reaches the engine as a secret");
-      assert.ok(!secretAt(vm.inputs, ["storageProfile", "imageReference"]), "control: a plain input is not secret");
-      const doc = cloudInit(vm);
-      assert.ok(doc.startsWith("#cloud-config\n"), doc.slice(0, 40));
-      assert.ok(doc.includes(`device_id = "edge-001"`), "config.toml names the device");
-      assert.ok(doc.includes(`iothub_hostname = "${hubHost(stage)}"`), "config.toml names the hub");
+      assert.equal(cloudInit(vm), renderCloudInit());
+      const rc = runCommandFor(s, "edge-001");
+      assert.ok(isSecret(rc.inputs.protectedParameters), "protectedParameters reach the engine as a secret");
+      assert.ok(!isSecret(rc.inputs.parameters), "control: the plain parameters are not secret");
+      const toml = String(param(rc, "protectedParameters", "EDGE_CONFIG_TOML_B64", true));
+      assert.ok(toml.includes(`device_id = "edge-001"`), "config.toml names the device");
+      assert.ok(toml.includes(`iothub_hostname = "${hubHost(stage)}"`), "config.toml names the hub");
       const cert = deviceCertPem(s, "edge-001");
       assert.equal(cert, mockSelfSignedCertPem("edge-001"), "the fleet's cert for edge-001");
-      assert.equal(writtenFile(doc, IDENTITY_CERT_PATH), cert);
-      assert.equal(writtenFile(doc, IDENTITY_KEY_PATH), mockPrivateKeyPem());
+      assert.equal(param(rc, "protectedParameters", "EDGE_IDENTITY_CERT_B64", true), cert);
+      assert.equal(param(rc, "protectedParameters", "EDGE_IDENTITY_KEY_B64", true), mockPrivateKeyPem());
+      assert.equal(param(rc, "parameters", "EDGE_IDENTITY_THUMBPRINT"), sha256Thumbprint(cert));
     });
 
-    test("uses Trusted Launch, managed boot diagnostics, a system identity, and deletes disk and NIC with the VM", () => {
+    test("the Run Command runs the provisioning script as root, synchronously, and a failure fails the deployment", () => {
+      const rc = inputs(runCommandFor(s, "edge-001"));
+      assert.equal(rc.vmName, `vm-edge-001-${stage}`);
+      assert.equal(rc.runCommandName, "iotedge-provision");
+      assert.ok(String((rc.source as Props).script).startsWith("#!/usr/bin/env bash\n"));
+      assert.equal(rc.asyncExecution, false);
+      assert.equal(rc.treatFailureAsDeploymentFailure, true);
+      assert.equal(rc.timeoutInSeconds, RUN_COMMAND_TIMEOUT_SECONDS);
+      assert.equal(rc.runAsUser, undefined);
+      assert.deepEqual(runCommandFor(s, "edge-001").options?.dependsOn, ["azure-native:compute:VirtualMachine::edge-001", "pulumi-nodejs:dynamic:Resource::fleet-edge-001"]);
+    });
+
+    test("uses Trusted Launch, managed boot diagnostics, a system identity, deletes the disk and keeps (detaches) the NIC with the VM", () => {
       const vm = inputs(one(s.resources, T.vm));
       assert.deepEqual(vm.securityProfile, { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
       assert.deepEqual(vm.diagnosticsProfile, { bootDiagnostics: { enabled: true } });
@@ -147,16 +155,17 @@ for (const stage of ["dev", "prod"] as const) {
       const storage = vm.storageProfile as Props;
       assert.equal((storage.osDisk as Props).deleteOption, "Delete");
       assert.equal((storage.osDisk as Props).name, `osdisk-edge-001-${stage}`);
-      assert.equal(((vm.networkProfile as Props).networkInterfaces as Props[])[0].deleteOption, "Delete");
+      assert.equal(((vm.networkProfile as Props).networkInterfaces as Props[])[0].deleteOption, "Detach");
+      assert.deepEqual(one(s.resources, T.vm).options?.replaceOnChanges, ["storageProfile.imageReference", "osProfile.adminUsername"]);
       assert.equal(vm.vmName, `vm-edge-001-${stage}`);
     });
 
-    test("boots the Gen2 Ubuntu 22.04 image and tells cloud-init it is 22.04", () => {
+    test("boots the Gen2 Ubuntu 22.04 image and tells the Run Command it is 22.04", () => {
       const vm = inputs(one(s.resources, T.vm));
       assert.deepEqual((vm.storageProfile as Props).imageReference, {
         publisher: "Canonical", offer: "0001-com-ubuntu-server-jammy", sku: "22_04-lts-gen2", version: "latest",
       });
-      assert.match(String(writtenFile(cloudInit(one(s.resources, T.vm)), SETTINGS_FILE)), /^UBUNTU_VERSION=22\.04$/m);
+      assert.equal(param(runCommandFor(s, "edge-001"), "parameters", "EDGE_UBUNTU_VERSION"), "22.04");
     });
 
     test("exports sshPrivateKeys as a secret holding the VM's private key, hidden by maskedOutputs", () => {
@@ -199,23 +208,21 @@ for (const stage of ["dev", "prod"] as const) {
 }
 
 describe("edge VM variants (mock engine: what the program declares)", () => {
-  test("vmImage ubuntu-24.04 boots ubuntu-24_04-lts/server and cloud-init uses Ubuntu 24.04's Microsoft repository", async () => {
+  test("vmImage ubuntu-24.04 boots ubuntu-24_04-lts/server and the Run Command uses Ubuntu 24.04's Microsoft repository", async () => {
     const s = await declareStack("dev", { vmImage: "ubuntu-24.04" });
     const vm = one(s.resources, T.vm);
     assert.deepEqual((inputs(vm).storageProfile as Props).imageReference, {
       publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest",
     });
-    const doc = cloudInit(vm);
-    const settings = String(writtenFile(doc, SETTINGS_FILE));
-    assert.match(settings, /^UBUNTU_VERSION=24\.04$/m);
-    assert.doesNotMatch(settings, /22\.04/);
+    const rc = runCommandFor(s, "edge-001");
+    assert.equal(param(rc, "parameters", "EDGE_UBUNTU_VERSION"), "24.04");
     // provision.sh downloads packages-microsoft-prod.deb for the settings' UBUNTU_VERSION.
-    assert.ok(doc.includes("https://packages.microsoft.com/config/ubuntu/${UBUNTU_VERSION}/packages-microsoft-prod.deb"));
+    assert.ok(String((inputs(rc).source as Props).script).includes("https://packages.microsoft.com/config/ubuntu/${UBUNTU_VERSION}/packages-microsoft-prod.deb"));
   });
 
   test("simulatedDevices=0 declares no VM, NIC, shutdown schedule, SSH key, monitor agent or rule association", async () => {
     const s = await declareStack("dev", { simulatedDevices: 0 });
-    for (const type of [T.vm, T.nic, T.schedule, T.ama, T.dcra]) assert.equal(ofType(s.resources, type).length, 0, type);
+    for (const type of [T.vm, T.rc, T.nic, T.schedule, T.ama, T.dcra]) assert.equal(ofType(s.resources, type).length, 0, type);
     assert.ok(!ofType(s.resources, T.key).some((k) => k.name.endsWith("-ssh")), "no SSH key pair");
     assert.equal(ofType(s.resources, T.dynamic).filter((r) => r.name === "fleet-edge-001").length, 1, "the device identity is still declared");
     assert.deepEqual(s.outputs.edgeVms, {});
@@ -231,26 +238,27 @@ describe("edge VM variants (mock engine: what the program declares)", () => {
     assert.equal(ofType(s.resources, T.ama).length, 2);
     assert.equal(ofType(s.resources, T.dcra).length, 2);
     for (const deviceId of ["edge-001", "edge-002"]) {
-      const doc = cloudInit(vmFor(s, deviceId));
-      assert.ok(doc.includes(`device_id = "${deviceId}"`), deviceId);
-      assert.equal(writtenFile(doc, IDENTITY_CERT_PATH), deviceCertPem(s, deviceId), `${deviceId} gets its own certificate`);
+      assert.equal(cloudInit(vmFor(s, deviceId)), renderCloudInit());
+      const rc = runCommandFor(s, deviceId);
+      assert.equal(inputs(rc).vmName, `vm-${deviceId}-dev`);
+      assert.ok(String(param(rc, "protectedParameters", "EDGE_CONFIG_TOML_B64", true)).includes(`device_id = "${deviceId}"`), deviceId);
+      assert.equal(param(rc, "protectedParameters", "EDGE_IDENTITY_CERT_B64", true), deviceCertPem(s, deviceId), `${deviceId} gets its own certificate`);
     }
     assert.deepEqual(Object.keys(s.outputs.sshPrivateKeys as Props).sort(), ["edge-001", "edge-002"]);
   });
 
-  test("deviceAuth=connectionString puts the device's connection string in cloud-init, and customData stays secret", async () => {
+  test("deviceAuth=connectionString puts the device's connection string only in the Run Command's secret config.toml", async () => {
     const s = await declareStack("dev", { deviceAuth: "connectionString" });
-    const vm = one(s.resources, T.vm);
-    assert.ok(secretAt(vm.inputs, ["osProfile", "customData"]));
-    const doc = cloudInit(vm);
-    assert.ok(doc.startsWith("#cloud-config\n"));
+    assert.equal(cloudInit(one(s.resources, T.vm)), renderCloudInit());
+    const rc = runCommandFor(s, "edge-001");
+    assert.ok(isSecret(rc.inputs.protectedParameters));
     const prefix = `HostName=${hubHost("dev")};DeviceId=edge-001;SharedAccessKey=`;
-    assert.ok(doc.includes(prefix), "mock connection string in cloud-init");
     const device = named(s.resources, T.dynamic, "fleet-edge-001");
     const connectionString = String(mockOutputs(device).state.connectionString);
     assert.ok(connectionString.startsWith(prefix));
-    assert.ok(doc.includes(`connection_string = "${connectionString}"`), "the hub's own key for this device, in config.toml");
-    assert.equal(writtenFile(doc, IDENTITY_CERT_PATH), undefined, "no certificate file");
-    assert.match(String(writtenFile(doc, SETTINGS_FILE)), /^AUTH_MODE=connectionString$/m);
+    assert.ok(String(param(rc, "protectedParameters", "EDGE_CONFIG_TOML_B64", true)).includes(`connection_string = "${connectionString}"`), "the hub's own key for this device, in config.toml");
+    assert.equal(param(rc, "protectedParameters", "EDGE_IDENTITY_CERT_B64"), undefined, "no certificate");
+    assert.equal(param(rc, "parameters", "EDGE_AUTH_MODE"), "connectionString");
+    assert.ok(!JSON.stringify(inputs(rc).parameters).includes(prefix), "no connection string in the plain parameters");
   });
 });
