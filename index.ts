@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./lib/config/load";
+import { AGENT_MODES } from "./lib/config/agentModes";
 import { standardTags } from "./lib/config/naming";
 import { connectHint, portalLink } from "./lib/network/connect";
 import { StageResourceGroup } from "./components/resourceGroup";
@@ -17,6 +18,7 @@ import { EdgeFleet } from "./components/fleet";
 import { EdgeHost } from "./components/edgeHost";
 import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
+import { DefenderForServers } from "./components/defenderForServers";
 import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
 import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
 
@@ -104,12 +106,25 @@ function main() {
       hubHostName,
       deviceId,
       auth,
-      securityAgent: config.agent.mode,
+      // The script installs only micro-agent or nothing; Defender for Servers is declared below.
+      securityAgent: AGENT_MODES[config.agent.mode].hostInstall,
     })),
     autoShutdown: config.vm.autoShutdown,
     tags,
   }, { parent: group }));
   const vms = hosts.map((h, i) => ({ key: config.fleet.simulated[i], name: h.vmName, id: h.vmId }));
+
+  if (config.agent.mode === "defender-for-servers" && vms.length > 0) {
+    new DefenderForServers("defender-servers", {
+      resourceGroupName: rg,
+      resourceGroupId: group.resourceGroupId,
+      location: config.hub.region,
+      workspaceId: logs.workspaceId,
+      automationName: names.apply((n) => n.securityExport),
+      vms: vms.map((v) => ({ key: v.key, id: v.id })),
+      tags,
+    }, { parent: group });
+  }
 
   new HostAuditLogs("hostlogs", {
     resourceGroupName: rg,

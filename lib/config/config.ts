@@ -8,6 +8,7 @@ import { isSupportedRegion, SUPPORTED_REGIONS, type SupportedRegion } from "./re
 import { DAILY_QUOTA_PER_UNIT, messageBudget } from "../plan/budget";
 import { securityStreams } from "../edge/agentStreams";
 import { isCalendarDate } from "./dates";
+import { endOfSupportWarning, todayUtc, undocumentedInstall } from "./agentModes";
 import {
   ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
@@ -67,7 +68,7 @@ export const CONFIG_SPEC = {
   autoShutdownTimeZone: { type: "string", default: "UTC", description: "Windows time zone id for the shutdown time, e.g. UTC or \"W. Europe Standard Time\"." },
   iotEdgeVersion: { type: "string", default: "1.6", description: "IoT Edge runtime line: 1.6 (LTS to 2028-11-14) or 1.5 (support ended 2026-11-10)." },
   deviceAuth: { type: "string", default: "x509", description: "Edge device authentication: x509 (self-signed certificate from @pulumi/tls) or connectionString (symmetric keys)." },
-  securityAgent: { type: "string", default: "micro-agent", description: "Security agent: micro-agent (Defender for IoT host package), classic-module (the retired azureiotsecurity module of the original walkthrough) or none." },
+  securityAgent: { type: "string", default: "defender-for-servers", description: "Security agent: defender-for-servers (Defender for Servers Plan 1 on each edge VM, with Defender for Endpoint; continuous export of alerts to the workspace), micro-agent (Defender for IoT host package; refused: no package is documented for ubuntu-22.04 or ubuntu-24.04, retires 2027-06-01), classic-module (the azureiotsecurity module of the original walkthrough, retired 2022-03-01) or none. See docs/security-monitoring.md." },
   classicAgentImageTag: { type: "string", default: "1.0.2", description: "Image tag of mcr.microsoft.com/ascforiot/azureiotsecurity (classic-module only)." },
   agentHighPriorityFrequency: { type: "string", default: "PT7M", description: "Security agent: how often high-priority messages are sent (ISO 8601 duration)." },
   agentLowPriorityFrequency: { type: "string", default: "PT5H", description: "Security agent: how often low-priority messages are sent (ISO 8601 duration)." },
@@ -226,8 +227,12 @@ class Reader {
   }
 }
 
-/** Pure: raw Pulumi config strings (and the stack name) in, a typed config or every error out. */
-export function validateConfig(raw: RawConfig, stack: string): ValidationResult {
+/**
+ * Pure: raw Pulumi config strings (and the stack name) in, a typed config or every error out.
+ * `today` (YYYY-MM-DD) only decides end-of-support warnings, never the config; tests inject it,
+ * the program passes the real date.
+ */
+export function validateConfig(raw: RawConfig, stack: string, today: string = todayUtc()): ValidationResult {
   const r = new Reader(raw);
   if (!STAGE.test(stack)) {
     r.errors.push(`stack name ${JSON.stringify(stack)}: it becomes the stage in resource names; allowed: 2-12 lower-case letters and digits, starting with a letter`);
@@ -350,8 +355,15 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
   if (mode !== "classic-module") {
     if (echoModule) r.fail("echoModule", true, `the echo module is fed by the classic security module, but securityAgent is ${mode}; allowed: false, or securityAgent classic-module`);
     if (debugLogging) r.fail("agentDebugLogging", true, `logLevel=Debug is a setting of the classic security module, but securityAgent is ${mode}; allowed: false, or securityAgent classic-module`);
-  } else {
-    r.warnings.push(`${PROJECT}:securityAgent = "classic-module": Microsoft ended support for the azureiotsecurity module on 2022-03-01 and documents it only with edgeHub 1.0.8.3 or older; prefer micro-agent`);
+  }
+  const undocumented = undocumentedInstall(mode, image);
+  if (undocumented !== undefined) {
+    r.fail("securityAgent", mode, `no install of this agent is documented for vmImage ${image}: ${undocumented}, so the agent step would fail on every VM and the budget would count messages that are never sent; allowed: defender-for-servers (the default), none, or classic-module`);
+  }
+  const support = endOfSupportWarning(mode, today);
+  if (support !== undefined) {
+    const classicNote = mode === "classic-module" ? "; the azureiotsecurity module is documented only with edgeHub 1.0.8.3 or older" : "";
+    r.warnings.push(`${PROJECT}:securityAgent = "${mode}": ${support}${classicNote}`);
   }
 
   const names = r.list("edgeDeviceNames");
