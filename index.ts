@@ -145,6 +145,7 @@ function main() {
     severity: config.alerts.severity,
     evaluationFrequency: config.alerts.evaluationFrequency,
     sshFailureThreshold: config.alerts.sshFailureThreshold,
+    hubId: hub.hubId,
     vmIds: vms.map((v) => v.id),
     // With a daily shutdown, a silent VM is expected every evening; the rule would only cry wolf.
     silentDeviceAlertEnabled: config.vm.autoShutdown === undefined,
