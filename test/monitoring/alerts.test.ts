@@ -101,7 +101,7 @@ describe("alert queries", () => {
     const ids = VM_IDS.map((id) => `"${id.toLowerCase()}"`).join(", ");
     assert.ok(q.startsWith(`let expected = datatable(ResourceId: string) [${ids}];\n`), q);
     assert.match(q, /LastHeartbeat < ago\(20m\)/);
-    assert.match(q, /\(Heartbeat\)\n    \| where Category == "Azure Monitor Agent"\n    \| summarize LastHeartbeat/);
+    assert.match(q, /\(Heartbeat\)\n {4}\| where Category == "Azure Monitor Agent"\n {4}\| summarize LastHeartbeat/);
     assert.match(q, /isnull\(LastHeartbeat\)/);
   });
 
