@@ -77,7 +77,7 @@ describe("the analyser rejects broken queries (the check can fail)", () => {
 
   test("a table missing from the schema is an error when read directly, and only a warning through union isfuzzy", (t) => {
     if (!ready(t)) return;
-    const { Syslog: _syslog, ...withoutSyslog } = tableSchemas();
+    const withoutSyslog = Object.fromEntries(Object.entries(tableSchemas()).filter(([name]) => name !== "Syslog"));
     assert.ok(kqlDiagnostics("Syslog | take 1", withoutSyslog).some((d) => d.severity === "Error"));
     const fuzzy = kqlDiagnostics(sshFailuresQuery(), withoutSyslog);
     assert.deepEqual(fuzzy.map((d) => d.severity), ["Warning"], JSON.stringify(fuzzy));
