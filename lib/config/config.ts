@@ -8,6 +8,7 @@ import { isSupportedRegion, SUPPORTED_REGIONS, type SupportedRegion } from "./re
 import { DAILY_QUOTA_PER_UNIT, messageBudget } from "../plan/budget";
 import { securityStreams } from "../edge/agentStreams";
 import { isCalendarDate } from "./dates";
+import { BASTION_DEVELOPER_REGIONS, BASTION_DEVELOPER_REGIONS_AS_OF, offersBastionDeveloper } from "./bastionRegions";
 import { endOfSupportWarning, todayUtc, undocumentedInstall } from "./agentModes";
 import {
   ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
@@ -55,7 +56,7 @@ export const CONFIG_SPEC = {
   workspaceRetentionDays: { type: "integer", default: 30, description: "Log Analytics retention in days, 30-730." },
   workspaceDailyCapGb: { type: "string", default: "", description: "Log Analytics daily ingestion cap in GB (a decimal such as \"0.5\"); empty for no cap. Required when expiresOn is set." },
   securityRecommendationsDisabled: { type: "array", default: [], description: "Defender for IoT recommendation types to disable (e.g. IoT_OpenPorts); all are enabled by default." },
-  bastionSku: { type: "string", default: "Developer", description: "Azure Bastion SKU: Developer (free, portal only, no public IP), Basic, Standard or Premium (native client `az network bastion ssh`)." },
+  bastionSku: { type: "string", default: "Developer", description: "Azure Bastion SKU: Developer (free, portal only, no public IP; offered in 35 regions, e.g. westeurope and northeurope, not eastus: see lib/config/bastionRegions.ts), Basic, Standard or Premium (native client `az network bastion ssh`)." },
   bastionScaleUnits: { type: "integer", default: 2, description: "Bastion scale units, 2-50; Standard and Premium only." },
   vnetAddressSpace: { type: "string", default: "10.50.0.0/16", description: "VNet address space (IPv4 CIDR)." },
   edgeSubnetPrefix: { type: "string", default: "10.50.1.0/24", description: "Edge VM subnet, inside the address space." },
@@ -280,6 +281,10 @@ export function validateConfig(raw: RawConfig, stack: string, today: string = to
   });
 
   const bastionSku = r.oneOf("bastionSku", BASTION_SKUS);
+  if (bastionSku === "Developer" && isSupportedRegion(hubRegion) && !offersBastionDeveloper(hubRegion)) {
+    const usable = SUPPORTED_REGIONS.filter(offersBastionDeveloper);
+    r.fail("bastionSku", bastionSku, `Bastion Developer is not offered in hubRegion ${hubRegion} (Microsoft's list of ${BASTION_DEVELOPER_REGIONS.length} regions, ${BASTION_DEVELOPER_REGIONS_AS_OF}); allowed: Basic, Standard or Premium in ${hubRegion}, or Developer with a hubRegion of ${usable.join(", ")}`);
+  }
   const scaleUnitsRaw = r.string("bastionScaleUnits");
   let scaleUnits = 2;
   if (!/^\d+$/.test(scaleUnitsRaw) || Number(scaleUnitsRaw) < 2 || Number(scaleUnitsRaw) > 50) {
