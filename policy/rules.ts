@@ -243,7 +243,7 @@ export function classicSecurityModuleViolations(resourceName: string, props: unk
     (module) =>
       `Edge deployment '${resourceName}' runs the retired classic security module '${module}' ` +
       `(mcr.microsoft.com/${CLASSIC_IMAGE}; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). ` +
-      `Remove modules.${module} and its routes from $edgeAgent/$edgeHub and use the Defender for IoT micro agent on the host instead.`,
+      `Remove modules.${module} and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).`,
   );
 }
 

@@ -386,7 +386,7 @@ describe("no-classic-security-module", () => {
     assert.deepEqual(await runResourcePolicy(noClassicSecurityModule, TYPES.dynamic, "edge-deployment", deployment(modules)), [
       "Edge deployment 'edge-deployment' runs the retired classic security module 'azureiotsecurity' " +
         "(mcr.microsoft.com/ascforiot/azureiotsecurity; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). " +
-        "Remove modules.azureiotsecurity and its routes from $edgeAgent/$edgeHub and use the Defender for IoT micro agent on the host instead.",
+        "Remove modules.azureiotsecurity and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).",
     ]);
   });
 
