@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./lib/config/load";
+import { AGENT_MODES } from "./lib/config/agentModes";
 import { standardTags } from "./lib/config/naming";
 import { connectHint, portalLink } from "./lib/network/connect";
 import { StageResourceGroup } from "./components/resourceGroup";
@@ -17,6 +18,7 @@ import { EdgeFleet } from "./components/fleet";
 import { EdgeHost } from "./components/edgeHost";
 import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
+import { DefenderForServers } from "./components/defenderForServers";
 import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
 import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
 import { dayTwoDecision, parseDayTwoRecord, type DayTwoRecord } from "./lib/config/dayTwo";
@@ -128,7 +130,8 @@ async function main() {
       hubHostName,
       deviceId,
       auth,
-      securityAgent: config.agent.mode,
+      // The script installs only micro-agent or nothing; Defender for Servers is declared below.
+      securityAgent: AGENT_MODES[config.agent.mode].hostInstall,
     })),
     // The identity (with both thumbprints during a rollover) is updated before the host gets
     // the new certificate.
@@ -137,6 +140,18 @@ async function main() {
     tags,
   }, { parent: group }));
   const vms = hosts.map((h, i) => ({ key: config.fleet.simulated[i], name: h.vmName, id: h.vmId }));
+
+  const servers = config.agent.mode === "defender-for-servers" && vms.length > 0
+    ? new DefenderForServers("defender-servers", {
+      resourceGroupName: rg,
+      resourceGroupId: group.resourceGroupId,
+      location: config.hub.region,
+      workspaceId: logs.workspaceId,
+      automationName: names.apply((n) => n.securityExport),
+      vms: vms.map((v) => ({ key: v.key, id: v.id })),
+      tags,
+    }, { parent: group })
+    : undefined;
 
   const hostLogs = new HostAuditLogs("hostlogs", {
     resourceGroupName: rg,
@@ -157,13 +172,14 @@ async function main() {
     severity: config.alerts.severity,
     evaluationFrequency: config.alerts.evaluationFrequency,
     sshFailureThreshold: config.alerts.sshFailureThreshold,
+    hubId: hub.hubId,
     vmIds: vms.map((v) => v.id),
     // With a daily shutdown, a silent VM is expected every evening; the rule would only cry wolf.
     silentDeviceAlertEnabled: config.vm.autoShutdown === undefined,
     tags,
   }, { parent: group });
 
-  if (config.lifecycle.resourceGroupLock) group.lockAfter([logs, hub, defender, net, fleet, ...hosts, hostLogs, alerts]);
+  if (config.lifecycle.resourceGroupLock) group.lockAfter([logs, hub, defender, net, fleet, ...hosts, hostLogs, alerts, ...(servers ? [servers] : [])]);
 
   // What the host runs, recorded only once its Run Command succeeded; devices without a VM keep
   // the current certificate (their owner installs it from deviceCredentials).

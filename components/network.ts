@@ -3,6 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import type { BastionSku } from "../lib/config/config";
 import type { Names } from "../lib/config/naming";
 import { edgeNsgRules } from "../lib/network/nsgRules";
+import { withoutFalseFeatureFlags } from "../lib/network/bastion";
 
 export interface EdgeNetworkArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -84,7 +85,14 @@ export class EdgeNetwork extends pulumi.ComponentResource {
         sku: { name: "Developer" },
         virtualNetwork: { id: vnet.id },
         tags: args.tags,
-      }, bastionOpts);
+      }, {
+        ...bastionOpts,
+        // The SDK sends eight feature flags as false even for Developer, which supports none of
+        // them (see lib/network/bastion.ts). `transformations` runs in the program, after the
+        // SDK's defaults and before the request is registered, so the mock engine sees exactly
+        // what is sent; `transforms` runs in the engine, which the SDK's mock monitor does not do.
+        transformations: [(a) => ({ props: withoutFalseFeatureFlags(a.props), opts: a.opts })],
+      });
     } else {
       if (!args.bastionSubnetPrefix) throw new Error(`Bastion ${args.bastionSku} needs bastionSubnetPrefix`);
       const bastionSubnet = new network.Subnet(`${name}-bastion-subnet`, {

@@ -118,6 +118,14 @@ export const nsgNoInternetInbound = resourcePolicy(
   },
 );
 
+export const nsgSshOnlyFromBastion = resourcePolicy(
+  "nsg-ssh-only-from-bastion",
+  "An NSG that admits SSH must deny port 22 from the VirtualNetwork tag below its allow-from-Bastion rule, and must not allow SSH from the whole virtual network.",
+  "mandatory",
+  "high",
+  { [TYPES.nsg]: rules.nsgSshFromVnetViolations },
+);
+
 export const vmNoPublicIp = resourcePolicy(
   "vm-no-public-ip",
   "Network interfaces (and NICs a VM declares inline) may not carry a public IP: the VM is reached through Azure Bastion only.",
@@ -234,6 +242,7 @@ export const prodAlertRecipients: StackValidationPolicy = {
 
 export const policies: Policies = [
   nsgNoInternetInbound,
+  nsgSshOnlyFromBastion,
   vmNoPublicIp,
   vmNoPasswordLogin,
   iotHubMinTls12,

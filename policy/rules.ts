@@ -78,6 +78,60 @@ export function securityRuleInternetInboundViolations(resourceName: string, prop
   return sources.length > 0 ? [ruleMessage(where, ruleName, sources)] : [];
 }
 
+/** True when a destination port range ("22", "20-30", "*") includes the SSH port. */
+export function coversSsh(range: string | undefined): boolean {
+  if (range === undefined) return false;
+  const r = range.trim();
+  if (r === "*") return true;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(r);
+  if (!m) return false;
+  const low = Number(m[1]);
+  const high = m[2] === undefined ? low : Number(m[2]);
+  return low <= 22 && 22 <= high;
+}
+
+interface SshRuleView { name: string; priority: number; access: string; sources: string[] }
+
+function inboundSshRules(props: unknown): SshRuleView[] {
+  return list(record(props)?.securityRules).flatMap((entry, index) => {
+    const rule = record(entry);
+    if (rule === undefined || !sameText(text(rule.direction), "Inbound")) return [];
+    const protocol = text(rule.protocol) ?? "*";
+    if (!["tcp", "*"].includes(protocol.toLowerCase())) return [];
+    const ports = [text(rule.destinationPortRange), ...list(rule.destinationPortRanges).map(text)];
+    if (!ports.some(coversSsh)) return [];
+    const sources = [text(rule.sourceAddressPrefix), ...list(rule.sourceAddressPrefixes).map(text)].filter((x): x is string => x !== undefined);
+    const priority = typeof rule.priority === "number" ? rule.priority : Number.NaN;
+    return [{ name: text(rule.name) ?? `#${index}`, priority, access: (text(rule.access) ?? "").toLowerCase(), sources }];
+  });
+}
+
+const isVnetWide = (source: string): boolean => ["virtualnetwork", "*", "any"].includes(source.trim().toLowerCase());
+
+/**
+ * `azure-native:network:NetworkSecurityGroup`: SSH from Bastion only, also inside the VNet. Azure's
+ * default AllowVnetInBound (65000) admits SSH from every host of the virtual network, so an NSG
+ * that admits SSH must deny it from the VirtualNetwork tag explicitly, below (at a larger priority
+ * number than) its SSH allows, and must not allow SSH from the whole virtual network itself.
+ */
+export function nsgSshFromVnetViolations(nsgName: string, props: unknown): string[] {
+  const rules = inboundSshRules(props);
+  const allows = rules.filter((r) => r.access === "allow");
+  if (allows.length === 0) return [];
+  const where = `Network security group '${nsgName}'`;
+  const violations = allows
+    .filter((r) => r.sources.some(isVnetWide))
+    .map((r) => `${where} rule '${r.name}' allows SSH (port 22) from the whole virtual network (source ${r.sources.map((x) => `'${x}'`).join(", ")}). Allow SSH only from the AzureBastionSubnet range (or, for Bastion Developer, 168.63.129.16).`);
+  const lastAllow = Math.max(...allows.map((r) => r.priority));
+  const denies = rules.filter((r) => r.access === "deny" && r.sources.some((x) => x.trim().toLowerCase() === "virtualnetwork"));
+  if (denies.length === 0) {
+    violations.push(`${where} allows SSH (port 22) but has no inbound rule denying it from 'VirtualNetwork', so Azure's default AllowVnetInBound lets every other host in the virtual network reach port 22. Add an inbound Deny rule for TCP 22 from 'VirtualNetwork' with a priority number above ${lastAllow} (below the allow-from-Bastion rule).`);
+  } else if (!denies.some((d) => d.priority > lastAllow)) {
+    violations.push(`${where} denies SSH from 'VirtualNetwork' (rule '${denies[0].name}', priority ${denies[0].priority}) before its SSH allow at priority ${lastAllow}, which would also block Bastion. Give the deny a priority number above ${lastAllow}.`);
+  }
+  return violations;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public IPs on the VM's network interfaces
 
@@ -189,7 +243,7 @@ export function classicSecurityModuleViolations(resourceName: string, props: unk
     (module) =>
       `Edge deployment '${resourceName}' runs the retired classic security module '${module}' ` +
       `(mcr.microsoft.com/${CLASSIC_IMAGE}; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). ` +
-      `Remove modules.${module} and its routes from $edgeAgent/$edgeHub and use the Defender for IoT micro agent on the host instead.`,
+      `Remove modules.${module} and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).`,
   );
 }
 

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 
 import * as path from "node:path";
 import main from "../index";
 import { formatErrors, PROJECT, validateConfig, type RawConfig } from "../lib/config/config";
+import { todayUtc } from "../lib/config/agentModes";
 import { existingStacks, missingStackMessage, parseSetArguments, parseStackFile, SetArgumentError, StackFileError } from "../lib/config/hints";
 import { declareUnderMocks, maskedOutputs, revealSecrets, stackFileToRaw } from "../lib/plan/mockEngine";
 import { estimateCost } from "../lib/plan/cost";
@@ -81,7 +82,7 @@ async function run(): Promise<number> {
   }
   const raw: RawConfig = { ...stackFileToRaw(stackConfig), ...overrides };
 
-  const validated = validateConfig(raw, args.stack, { today: new Date().toISOString().slice(0, 10) });
+  const validated = validateConfig(raw, args.stack, { today: todayUtc() });
   if (!validated.ok) {
     console.error(formatErrors(validated.errors));
     return 1;

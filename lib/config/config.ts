@@ -9,6 +9,8 @@ import { DAILY_QUOTA_PER_UNIT, messageBudget } from "../plan/budget";
 import { securityStreams } from "../edge/agentStreams";
 import { isCalendarDate } from "./dates";
 import { nearestKey, setHint } from "./hints";
+import { BASTION_DEVELOPER_REGIONS, BASTION_DEVELOPER_REGIONS_AS_OF, offersBastionDeveloper } from "./bastionRegions";
+import { endOfSupportWarning, undocumentedInstall } from "./agentModes";
 import {
   ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
@@ -55,7 +57,7 @@ export const CONFIG_SPEC = {
   workspaceRetentionDays: { type: "integer", default: 30, description: "Log Analytics retention in days, 30-730." },
   workspaceDailyCapGb: { type: "string", default: "", description: "Log Analytics daily ingestion cap in GB (a decimal such as \"0.5\"); empty for no cap. Required when expiresOn is set." },
   securityRecommendationsDisabled: { type: "array", default: [], description: "Defender for IoT recommendation types to disable (e.g. IoT_OpenPorts); all are enabled by default." },
-  bastionSku: { type: "string", default: "Developer", description: "Azure Bastion SKU: Developer (free, portal only, no public IP), Basic, Standard or Premium (native client `az network bastion ssh`)." },
+  bastionSku: { type: "string", default: "Developer", description: "Azure Bastion SKU: Developer (free, portal only, no public IP; offered in 35 regions, e.g. westeurope and northeurope, not eastus: see lib/config/bastionRegions.ts), Basic, Standard or Premium (native client `az network bastion ssh`)." },
   bastionScaleUnits: { type: "integer", default: 2, description: "Bastion scale units, 2-50; Standard and Premium only." },
   vnetAddressSpace: { type: "string", default: "10.50.0.0/16", description: "VNet address space (IPv4 CIDR)." },
   edgeSubnetPrefix: { type: "string", default: "10.50.1.0/24", description: "Edge VM subnet, inside the address space." },
@@ -68,7 +70,7 @@ export const CONFIG_SPEC = {
   autoShutdownTimeZone: { type: "string", default: "UTC", description: "Windows time zone id for the shutdown time, e.g. UTC or \"W. Europe Standard Time\"." },
   iotEdgeVersion: { type: "string", default: "1.6", description: "IoT Edge runtime line: 1.6 (LTS to 2028-11-14) or 1.5 (support ended 2026-11-10)." },
   deviceAuth: { type: "string", default: "x509", description: "Edge device authentication: x509 (self-signed certificate from @pulumi/tls) or connectionString (symmetric keys)." },
-  securityAgent: { type: "string", default: "micro-agent", description: "Security agent: micro-agent (Defender for IoT host package), classic-module (the retired azureiotsecurity module of the original walkthrough) or none." },
+  securityAgent: { type: "string", default: "defender-for-servers", description: "Security agent: defender-for-servers (Defender for Servers Plan 1 on each edge VM, with Defender for Endpoint; continuous export of alerts to the workspace), micro-agent (Defender for IoT host package; refused: no package is documented for ubuntu-22.04 or ubuntu-24.04, retires 2027-06-01), classic-module (the azureiotsecurity module of the original walkthrough, retired 2022-03-01) or none. See docs/security-monitoring.md." },
   classicAgentImageTag: { type: "string", default: "1.0.2", description: "Image tag of mcr.microsoft.com/ascforiot/azureiotsecurity (classic-module only)." },
   agentHighPriorityFrequency: { type: "string", default: "PT7M", description: "Security agent: how often high-priority messages are sent (ISO 8601 duration)." },
   agentLowPriorityFrequency: { type: "string", default: "PT5H", description: "Security agent: how often low-priority messages are sent (ISO 8601 duration)." },
@@ -230,14 +232,17 @@ class Reader {
   }
 }
 
-/** Pure: raw Pulumi config strings (and the stack name) in, a typed config or every error out. */
 export interface ValidateOptions {
   /**
-   * Today's date (YYYY-MM-DD, UTC) for warnings about dates that have passed. Only warnings use
-   * it, never a declared value, so the same config still declares the same inputs every day.
+   * Today's date (YYYY-MM-DD, UTC) for the warnings that depend on it: an expiresOn that has
+   * passed, an agent mode whose support ends within a year. Only warnings use it, never a
+   * declared value, so the same config declares the same inputs every day. Without it (tests,
+   * pure callers) no date-dependent warning is given; the program passes the real date.
    */
   today?: string;
 }
+
+/** Pure: raw Pulumi config strings (and the stack name) in, a typed config or every error out. */
 
 export function validateConfig(raw: RawConfig, stack: string, options: ValidateOptions = {}): ValidationResult {
   const r = new Reader(raw);
@@ -288,6 +293,10 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
   });
 
   const bastionSku = r.oneOf("bastionSku", BASTION_SKUS);
+  if (bastionSku === "Developer" && isSupportedRegion(hubRegion) && !offersBastionDeveloper(hubRegion)) {
+    const usable = SUPPORTED_REGIONS.filter(offersBastionDeveloper);
+    r.fail("bastionSku", bastionSku, `Bastion Developer is not offered in hubRegion ${hubRegion} (Microsoft's list of ${BASTION_DEVELOPER_REGIONS.length} regions, ${BASTION_DEVELOPER_REGIONS_AS_OF}); allowed: Basic, Standard or Premium in ${hubRegion}, or Developer with a hubRegion of ${usable.join(", ")}`);
+  }
   const scaleUnitsRaw = r.string("bastionScaleUnits");
   let scaleUnits = 2;
   if (!/^\d+$/.test(scaleUnitsRaw) || Number(scaleUnitsRaw) < 2 || Number(scaleUnitsRaw) > 50) {
@@ -364,8 +373,15 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
   if (mode !== "classic-module") {
     if (echoModule) r.fail("echoModule", true, `the echo module is fed by the classic security module, but securityAgent is ${mode}; allowed: false, or securityAgent classic-module`);
     if (debugLogging) r.fail("agentDebugLogging", true, `logLevel=Debug is a setting of the classic security module, but securityAgent is ${mode}; allowed: false, or securityAgent classic-module`);
-  } else {
-    r.warnings.push(`${PROJECT}:securityAgent = "classic-module": Microsoft ended support for the azureiotsecurity module on 2022-03-01 and documents it only with edgeHub 1.0.8.3 or older; prefer micro-agent`);
+  }
+  const undocumented = undocumentedInstall(mode, image);
+  if (undocumented !== undefined) {
+    r.fail("securityAgent", mode, `no install of this agent is documented for vmImage ${image}: ${undocumented}, so the agent step would fail on every VM and the budget would count messages that are never sent; allowed: defender-for-servers (the default), none, or classic-module`);
+  }
+  const support = options.today === undefined ? undefined : endOfSupportWarning(mode, options.today);
+  if (support !== undefined) {
+    const classicNote = mode === "classic-module" ? "; the azureiotsecurity module is documented only with edgeHub 1.0.8.3 or older" : "";
+    r.warnings.push(`${PROJECT}:securityAgent = "${mode}": ${support}${classicNote}`);
   }
 
   const names = r.list("edgeDeviceNames");

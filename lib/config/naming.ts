@@ -20,6 +20,7 @@ export const NAME_RULES = {
   vm: { max: 64, pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/i },
   disk: { max: 80, pattern: /^[a-z0-9][-\w.]*\w$/i },
   securitySolution: { max: 260, pattern: /^[-\w.]+$/ },
+  securityAutomation: { max: 260, pattern: /^[-\w.]+$/ },
   actionGroup: { max: 260, pattern: /^[-\w.]+$/ },
   /** Action group short names are shown in e-mails and SMS and limited to 12 characters. */
   actionGroupShort: { max: 12, pattern: /^[\w-]+$/ },
@@ -42,6 +43,8 @@ export interface Names {
   bastion: string;
   bastionPublicIp: string;
   securitySolution: string;
+  /** Continuous export of Defender alerts to the workspace (defender-for-servers). */
+  securityExport: string;
   actionGroup: string;
   actionGroupShort: string;
   dataCollectionRule: string;
@@ -78,6 +81,7 @@ export function resourceNames(stage: string, suffix: string): Names {
     bastion: checkName("bastion", `bas-${base}`),
     bastionPublicIp: checkName("publicIp", `pip-bas-${base}`),
     securitySolution: checkName("securitySolution", `defender-iot-${base}`),
+    securityExport: checkName("securityAutomation", `exp-${base}-defender-alerts`),
     actionGroup: checkName("actionGroup", `ag-${base}-security`),
     actionGroupShort: checkName("actionGroupShort", `iotsec${stage}`.slice(0, 12)),
     dataCollectionRule: checkName("dataCollectionRule", `dcr-${base}-hostlogs`),

@@ -4,7 +4,9 @@
  * classic-module: the three streams its module twin configures (high priority, low priority,
  * snapshots), each message assumed as large as its configured maximum. micro-agent: its High,
  * Medium and Low priority intervals, each message of the assumed `microAgentMessageSizeBytes`
- * (the agent's sizes are not documented).
+ * (the agent's sizes are not documented). defender-for-servers and none: nothing. Defender for
+ * Endpoint reports to Defender for Cloud directly, not through the IoT Hub, so it uses none of the
+ * hub's quota (its alerts reach the workspace through continuous export).
  */
 import type { AgentConfig } from "../config/types";
 import type { MessageStream } from "../plan/budget";
@@ -28,6 +30,7 @@ export function securityStreams(agent: AgentConfig): MessageStream[] {
         { name: "low priority", every: `PT${m.low}M`, bytes },
       ];
     }
+    case "defender-for-servers":
     case "none":
       return [];
   }

@@ -1,5 +1,6 @@
 /** Pure pieces of the edge fleet: how devices are targeted and what their deployment contains. */
 import type { StackConfig } from "../config/config";
+import { AGENT_MODES } from "../config/agentModes";
 import { buildManifest, type Manifest, type ManifestOptions } from "./manifest";
 
 /** The twin tag every device of this stack carries, and the condition that selects on it. */
@@ -12,7 +13,8 @@ export function manifestOptions(config: StackConfig): ManifestOptions {
   const a = config.agent;
   return {
     iotEdgeVersion: config.edge.version,
-    securityAgent: a.mode,
+    // defender-for-servers runs nothing on the edge runtime: its deployment is that of "none".
+    securityAgent: AGENT_MODES[a.mode].hostInstall,
     storeAndForwardTtlSecs: config.edge.storeAndForwardTtlSecs,
     classic: {
       imageTag: a.classicImageTag,

@@ -78,7 +78,7 @@ export interface Manifest {
 export const CLASSIC_MODULE_RETIREMENT_WARNING =
   "The classic Defender for IoT security module 'azureiotsecurity' is retired: Microsoft ended its support " +
   "on 2022-03-01 (legacy experience until 2023-03-31), and it is documented to work only with edgeHub 1.0.8.3 " +
-  "or older, while this stack deploys edgeHub 1.5/1.6. Use securityAgent 'micro-agent' unless you are reproducing the original setup.";
+  "or older, while this stack deploys edgeHub 1.5/1.6. Use securityAgent 'defender-for-servers' unless you are reproducing the original setup.";
 
 export const SECURITY_MODULE = "azureiotsecurity";
 export const MICRO_AGENT_MODULE = "DefenderIotMicroAgent";

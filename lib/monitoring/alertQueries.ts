@@ -18,19 +18,50 @@ export const SSH_FACILITIES = ["auth", "authpriv"] as const;
 export const HOST_LOG_FACILITIES = [...SSH_FACILITIES, AUDIT_SYSLOG_FACILITY] as const;
 
 /**
- * ProductName values Defender for IoT has written to SecurityAlert under its successive names.
- * The first two appear in Microsoft's Sentinel connector docs; "Microsoft Defender for IoT" is
- * unconfirmed, so the query also matches on the alert's resource being an IoT hub.
+ * Defender for IoT alerts: Microsoft documents the filter `ProviderName == "IoTSecurity"`; the
+ * product names are the ones Microsoft's Sentinel connector docs list for Defender for IoT
+ * ("Azure Security Center for IoT", "Azure Defender for IoT"). "Microsoft Defender for IoT" was
+ * dropped: no record with that name is documented.
  */
-export const DEFENDER_IOT_PRODUCT_NAMES = ["Azure Security Center for IoT", "Azure Defender for IoT", "Microsoft Defender for IoT"] as const;
+export const DEFENDER_IOT_PROVIDER = "IoTSecurity";
+export const DEFENDER_IOT_PRODUCT_NAMES = ["Azure Security Center for IoT", "Azure Defender for IoT"] as const;
+/**
+ * Defender for Servers alerts exported by continuous export (securityAgent defender-for-servers).
+ * "Azure Security Center" is the ProductName Sentinel's Defender for Cloud connector documents;
+ * "Microsoft Defender for Cloud" is unconfirmed and listed so a rename does not silence the rule.
+ */
+export const DEFENDER_SERVERS_PRODUCT_NAMES = ["Azure Security Center", "Microsoft Defender for Cloud"] as const;
 
-/** sshd and PAM messages of a failed or abandoned login; each attempt logs one to three of them. */
+/**
+ * sshd messages of a failed or abandoned login on a key-only host, one alternative per kind, as
+ * they appear in SyslogMessage (without the "sshd[pid]: " prefix) on Ubuntu 22.04 (OpenSSH 8.9)
+ * and 24.04 (OpenSSH 9.6). Formats from OpenSSH's auth.c ("Invalid user", "Failed <method> for",
+ * "maximum authentication attempts exceeded"), auth2.c's log preamble ("authenticating user" /
+ * "invalid user") and packet.c ("Connection closed by", "Disconnected from", "Connection reset
+ * by", "Disconnecting ...: Too many authentication failures"). PAM's "authentication failure"
+ * is left out: it carries no port and comes only with a password attempt, which these hosts
+ * refuse and which also logs "Failed password ... port N".
+ *
+ * Each is a regular expression in the subset RE2 (KQL `matches regex`) and JavaScript share;
+ * the query adds RE2's `(?i)`, JavaScript the `i` flag.
+ */
 export const SSH_FAILURE_PATTERNS = [
-  "Failed password",
-  "Invalid user",
-  "authentication failure",
-  "Connection closed by authenticating user",
+  "Failed [a-z-]+(/[a-z]+)? for ",
+  "Invalid user ",
+  "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ",
+  "maximum authentication attempts exceeded",
+  "Too many authentication failures",
 ] as const;
+
+/** One regular expression matching any failure kind (without the case-insensitivity flag). */
+export const SSH_FAILURE_REGEX = SSH_FAILURE_PATTERNS.map((p) => `(${p})`).join("|");
+
+/**
+ * The attempt a message belongs to: the client's address and port, the first "<address> port
+ * <n>" in the message. Every line of one connection carries the same pair, so counting distinct
+ * pairs counts attempts, not lines (an invalid-user attempt logs up to three lines).
+ */
+export const SSH_SOURCE_REGEX = "([0-9A-Fa-f:.]+) port ([0-9]+)";
 
 /**
  * How long a VM may stay silent before it counts as not reporting. The agent sends a heartbeat a
@@ -41,6 +72,7 @@ export const MIN_SILENCE_MINUTES = 15;
 /** Lookback of the rules that cannot rely on the evaluation window alone (late data, silence). */
 export const LONG_LOOKBACK = "P1D";
 
+const RESOURCE_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/(Microsoft\.Compute\/virtualMachines|Microsoft\.Devices\/IotHubs)\/[a-z0-9][a-z0-9-]{0,62}$/i;
 const VM_ID = /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.Compute\/virtualMachines\/[a-z0-9][a-z0-9-]{0,62}$/i;
 
 /** Minutes in one of the allowed evaluation frequencies; throws on any other value. */
@@ -60,37 +92,76 @@ function quoted(values: readonly string[]): string {
   return values.map((v) => JSON.stringify(v)).join(", ");
 }
 
+/** Columns (and their types in the table schema) a query reads; used for the empty stand-in table. */
+export type Columns = Readonly<Record<string, string>>;
+
+export const SECURITY_ALERT_COLUMNS: Columns = {
+  TimeGenerated: "datetime", SystemAlertId: "string", ProviderName: "string", ProductName: "string", DisplayName: "string",
+  AlertSeverity: "string", ResourceId: "string", CompromisedEntity: "string", ExtendedProperties: "string",
+};
+export const SYSLOG_COLUMNS: Columns = { TimeGenerated: "datetime", Computer: "string", Facility: "string", ProcessName: "string", SyslogMessage: "string", _ResourceId: "string" };
+export const HEARTBEAT_COLUMNS: Columns = { TimeGenerated: "datetime", Category: "string", _ResourceId: "string" };
+
 /**
- * New Defender for IoT security alerts. Filters on ingestion time rather than TimeGenerated:
- * Defender can deliver an alert long after the event it describes, and an alert that arrives late
- * would otherwise fall before every evaluation window and never notify. The rule must look back
- * further than `windowMinutes` (LONG_LOOKBACK) for this to work.
+ * The table, or no rows when the workspace has no such table yet. A workspace gets SecurityAlert,
+ * Syslog and Heartbeat only with their first record; a rule over a missing table fails, and Azure
+ * Monitor disables a rule that fails for a week without Pulumi noticing. `union isfuzzy=true`
+ * with a typed empty datatable yields no rows instead.
  */
-export function defenderAlertsQuery(windowMinutes: number): string {
+export function tableOrEmpty(table: string, columns: Columns): string {
+  const schema = Object.entries(columns).map(([name, type]) => `${name}: ${type}`).join(", ");
+  return `union isfuzzy=true (datatable(${schema}) []), (${table})`;
+}
+
+/**
+ * New Defender alerts about this stack's hub and hosts, once per alert: Defender writes a new
+ * SecurityAlert record for each update of an alert, so records are grouped by SystemAlertId and an
+ * alert is reported only in the window in which its first record was ingested (its updates within
+ * the rule's LONG_LOOKBACK never raise it again; an update more than a day later would). Uses
+ * ingestion time, not TimeGenerated: Defender can deliver an alert long after the event.
+ *
+ * `resourceIds` are the hub's and the VMs' ids; an alert counts when its ResourceId is one of them
+ * or lies below one (the exact ResourceId Defender for IoT writes for a device is unconfirmed).
+ */
+export function defenderAlertsQuery(windowMinutes: number, resourceIds: readonly string[]): string {
   wholeNumber("window in minutes", windowMinutes, 1, 1440);
+  if (resourceIds.length === 0) throw new RangeError("Defender alert query: at least one resource id (the hub) is needed");
+  for (const id of resourceIds) {
+    if (!RESOURCE_ID.test(id)) throw new RangeError(`${JSON.stringify(id)} is not an IoT hub or virtual machine resource id`);
+  }
+  const ids = [...new Set(resourceIds.map((id) => id.toLowerCase()))].sort();
+  const products = [...DEFENDER_IOT_PRODUCT_NAMES, ...DEFENDER_SERVERS_PRODUCT_NAMES];
   return [
-    "SecurityAlert",
-    `| where ingestion_time() > ago(${windowMinutes}m)`,
-    `| where ProductName in~ (${quoted(DEFENDER_IOT_PRODUCT_NAMES)}) or ResourceId contains "/providers/Microsoft.Devices/IotHubs/"`,
+    `let stackResources = dynamic([${quoted(ids)}]);`,
+    tableOrEmpty("SecurityAlert", SECURITY_ALERT_COLUMNS),
+    `| where ProviderName == ${JSON.stringify(DEFENDER_IOT_PROVIDER)} or ProductName in~ (${quoted(products)})`,
+    "| extend Resource = tolower(ResourceId)",
+    `| where Resource in (stackResources) or ${ids.map((id) => `Resource startswith ${JSON.stringify(`${id}/`)}`).join(" or ")}`,
+    "| extend Ingested = ingestion_time()",
+    "| summarize FirstIngested = min(Ingested), arg_max(Ingested, DisplayName, AlertSeverity, ResourceId, CompromisedEntity, ExtendedProperties) by SystemAlertId",
+    `| where FirstIngested > ago(${windowMinutes}m)`,
     "| extend DeviceId = tostring(parse_json(ExtendedProperties).DeviceId)",
-    "| project TimeGenerated, DisplayName, AlertSeverity, DeviceId, ResourceId, SystemAlertId",
+    "| project FirstIngested, SystemAlertId, DisplayName, AlertSeverity, CompromisedEntity, DeviceId, ResourceId",
   ].join("\n");
 }
 
 /**
- * Hosts with at least `threshold` failed-login messages from sshd within the rule's window (the
- * alert engine limits the rows to the window). `startswith` also matches `sshd-session`, the
+ * Failed SSH attempts per host within the rule's window (the alert engine limits the rows to the
+ * window): messages of any failure kind, counted once per client address and port. The count is
+ * the `Failures` column the rule measures (metricMeasureColumn); the threshold lives in the rule,
+ * so the alert carries the real count. `startswith "sshd"` also matches `sshd-session`, the
  * process name of OpenSSH 9.8 and later.
  */
-export function sshFailuresQuery(threshold: number): string {
-  wholeNumber("SSH failure threshold", threshold, 1, 1000);
+export function sshFailuresQuery(): string {
   return [
-    "Syslog",
+    tableOrEmpty("Syslog", SYSLOG_COLUMNS),
     `| where Facility in (${quoted(SSH_FACILITIES)})`,
     "| where ProcessName startswith \"sshd\"",
-    `| where ${SSH_FAILURE_PATTERNS.map((p) => `SyslogMessage contains ${JSON.stringify(p)}`).join(" or ")}`,
+    `| where SyslogMessage matches regex @"(?i)${SSH_FAILURE_REGEX}"`,
+    `| extend Source = extract(@"${SSH_SOURCE_REGEX}", 0, SyslogMessage)`,
+    "| where isnotempty(Source)",
+    "| summarize by Computer, Source",
     "| summarize Failures = count() by Computer",
-    `| where Failures >= ${threshold}`,
   ].join("\n");
 }
 
@@ -108,7 +179,9 @@ export function silentDevicesQuery(vmIds: readonly string[], silentMinutes: numb
   const ids = [...new Set(vmIds.map((id) => id.toLowerCase()))].sort();
   return [
     `let expected = datatable(ResourceId: string) [${quoted(ids)}];`,
-    "let lastSeen = Heartbeat",
+    `let lastSeen = ${tableOrEmpty("Heartbeat", HEARTBEAT_COLUMNS)}`,
+    // Only the Azure Monitor Agent's heartbeats: other agents on the VM must not hide its silence.
+    "    | where Category == \"Azure Monitor Agent\"",
     "    | summarize LastHeartbeat = max(TimeGenerated) by ResourceId = tolower(_ResourceId);",
     "expected",
     "| join kind=leftouter lastSeen on ResourceId",

@@ -30,7 +30,13 @@ export function isInternetSource(prefix: string): boolean {
   return INTERNET_SOURCES.includes(prefix.trim().toLowerCase());
 }
 
-/** SSH from Bastion only, then an explicit deny of everything from the internet. */
+/** Just below the allow-from-Bastion rule (100), far above Azure's AllowVnetInBound (65000). */
+export const SSH_VNET_DENY_PRIORITY = 110;
+
+/**
+ * SSH from Bastion only, then an explicit deny of SSH from the rest of the virtual network, then
+ * an explicit deny of everything from the internet.
+ */
 export function edgeNsgRules(args: { bastionSku: BastionSku; bastionSubnetPrefix?: string; edgeSubnetPrefix: string }): NsgRule[] {
   const sshSource = args.bastionSku === "Developer" ? AZURE_PLATFORM_IP : args.bastionSubnetPrefix;
   if (!sshSource) throw new Error(`Bastion ${args.bastionSku} needs the AzureBastionSubnet prefix to allow SSH from it`);
@@ -46,6 +52,20 @@ export function edgeNsgRules(args: { bastionSku: BastionSku; bastionSubnetPrefix
       destinationAddressPrefix: args.edgeSubnetPrefix,
       destinationPortRange: "22",
       description: args.bastionSku === "Developer" ? "SSH from Bastion Developer's shared pool (via the Azure platform address)" : "SSH from AzureBastionSubnet only",
+    },
+    {
+      // Azure's default AllowVnetInBound (priority 65000) lets every other host in the VNet (and
+      // peered networks) reach port 22; this rule, below the Bastion allow, closes that path.
+      name: "deny-ssh-from-vnet",
+      priority: SSH_VNET_DENY_PRIORITY,
+      direction: "Inbound",
+      access: "Deny",
+      protocol: "Tcp",
+      sourceAddressPrefix: "VirtualNetwork",
+      sourcePortRange: "*",
+      destinationAddressPrefix: "*",
+      destinationPortRange: "22",
+      description: "SSH from any other host in the virtual network is refused: Bastion (the rule above) is the only way in",
     },
     {
       name: "deny-internet-inbound",

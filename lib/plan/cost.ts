@@ -11,6 +11,7 @@ import {
   BASTION_INCLUDED_SCALE_UNITS,
   type BastionSku,
   DEFENDER_FOR_IOT_DEVICE_MONTHLY,
+  DEFENDER_FOR_SERVERS_P1_MONTHLY,
   HOURS_PER_MONTH,
   type HubSku,
   IOT_HUB_UNIT_MONTHLY,
@@ -56,6 +57,8 @@ export interface CostInput {
     autoShutdown?: { time: string; workdayStartHour?: number };
   };
   defenderDevices: number;
+  /** VMs with Defender for Servers Plan 1 (securityAgent defender-for-servers); no line when 0 or absent. */
+  defenderServers?: number;
 }
 
 export interface CostLine {
@@ -104,6 +107,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     ...bastionLines(input.bastion, assumptions),
     ...vmLines(input.vms, assumptions),
     defenderLine(input.defenderDevices),
+    ...defenderServersLines(input.defenderServers ?? 0),
   ];
   if (lines.some((l) => !l.confirmed)) {
     assumptions.push("Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.");
@@ -195,6 +199,13 @@ function defenderLine(devices: number): CostLine {
   requireWholeNumber("defenderDevices", devices, 0);
   const p = DEFENDER_FOR_IOT_DEVICE_MONTHLY;
   return line("Defender for IoT", `${devices} device(s)`, devices * p.usd, [p]);
+}
+
+function defenderServersLines(servers: number): CostLine[] {
+  requireWholeNumber("defenderServers", servers, 0);
+  if (servers === 0) return [];
+  const p = DEFENDER_FOR_SERVERS_P1_MONTHLY;
+  return [line("Defender for Servers", `Plan 1 × ${servers} VM(s)`, servers * p.usd, [p])];
 }
 
 /** Case-insensitive, as Azure treats VM size names. */

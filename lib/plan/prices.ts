@@ -24,7 +24,7 @@ export const HOURS_PER_MONTH = 730;
 
 export interface Price {
   usd: number;
-  per: "unit-month" | "hour" | "disk-month" | "GB" | "GB-month" | "device-month";
+  per: "unit-month" | "hour" | "disk-month" | "GB" | "GB-month" | "device-month" | "server-month";
   /** URL, or repository and path, of what the figure was read from. */
   source: string;
   /** The date the figure was read from `source`. */
@@ -154,4 +154,18 @@ export const DEFENDER_FOR_IOT_DEVICE_MONTHLY: Price = {
   read: PRICES_AS_OF,
   confirmed: false,
   note: "Per-device price for device builders not found; 0 is a placeholder. Its security messages still count against the IoT Hub quota and the workspace ingestion.",
+};
+
+/**
+ * Defender for Servers Plan 1 per VM (securityAgent defender-for-servers). About $5 per server and
+ * month after a 30-day trial, per the issue and the project's review notes; no stored pricing page
+ * confirmed it, and the trial month is not deducted here.
+ */
+export const DEFENDER_FOR_SERVERS_P1_MONTHLY: Price = {
+  usd: 5,
+  per: "server-month",
+  source: "https://azure.microsoft.com/pricing/details/defender-for-cloud/",
+  read: PRICES_AS_OF,
+  confirmed: false,
+  note: "Defender for Servers Plan 1: about $5 per server and month after a 30-day trial (unconfirmed; the trial is not deducted).",
 };

@@ -125,6 +125,7 @@ export function costInput(config: StackConfig, budget: BudgetResult): CostInput 
       autoShutdown: config.vm.autoShutdown ? { time: config.vm.autoShutdown.time } : undefined,
     },
     defenderDevices: config.agent.mode === "none" ? 0 : config.fleet.devices.length,
+    defenderServers: config.agent.mode === "defender-for-servers" ? config.fleet.simulated.length : 0,
   };
 }
 

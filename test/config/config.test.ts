@@ -60,6 +60,9 @@ function rawFor(c: BadCase): RawConfig {
   return { ...stackFileConfig(c.stack ?? "dev"), ...stackFileToRaw(c.set) };
 }
 
+/** The classic module is the mode that sends the most through the hub (defender-for-servers sends nothing). */
+const CLASSIC = { "secure-iot-edge:securityAgent": "classic-module" };
+
 describe("bad config is rejected with key, value and what is allowed", () => {
   test(`covers at least 15 cases (has ${BAD.length})`, () => assert.ok(BAD.length >= 15));
 
@@ -168,29 +171,40 @@ describe("warnings", () => {
 
 describe("message budget against the hub's daily quota", () => {
   test("a fleet whose security messages exceed the quota is a config error naming hubUnits and the units needed", () => {
-    // 1,000 devices x 61 micro-agent messages x 52 chunks = 3,172,000 metered messages a day.
-    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    // 1,000 devices x 213 classic-module messages x 52 chunks = 11,076,000 metered messages a day.
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", ...CLASSIC }, "dev");
     assert.equal(r.ok, false);
     if (r.ok) return;
     assert.equal(r.errors.length, 1);
-    assert.match(r.errors[0], /^secure-iot-edge:hubUnits = "1": 1000 device\(s\) send 3,172,000 metered messages a day.*over quota.*allowed: at least 8 unit\(s\) of S1/);
+    assert.match(r.errors[0], /^secure-iot-edge:hubUnits = "1": 1000 device\(s\) send 11,076,000 metered messages a day.*over quota.*allowed: at least 28 unit\(s\) of S1/);
   });
 
   test("the same fleet with enough units passes", () => {
-    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:hubUnits": "8" }, "dev");
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:hubUnits": "28", ...CLASSIC }, "dev");
     assert.ok(r.ok);
+    const short = validateConfig({ "secure-iot-edge:edgeDeviceCount": "1000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:hubUnits": "27", ...CLASSIC }, "dev");
+    assert.equal(short.ok, false, "one unit fewer is over quota");
   });
 
   test("at 80 % of the quota or more it warns but passes", () => {
-    // 103 devices x 3,172 = 326,716 metered messages: 81.7 % of one S1 unit.
-    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "103", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    // 29 devices x 11,076 = 321,204 metered messages: 80.3 % of one S1 unit; 28 devices are 77.5 %.
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "29", "secure-iot-edge:simulatedDevices": "0", ...CLASSIC }, "dev");
     assert.ok(r.ok);
-    assert.match(r.warnings.join("\n"), /hubUnits = "1": 103 device\(s\) send 326,716 metered messages a day, 81\.7 ?% of the S1/);
+    assert.match(r.warnings.join("\n"), /hubUnits = "1": 29 device\(s\) send 321,204 metered messages a day, 80\.3 ?% of the S1/);
+    const below = validateConfig({ "secure-iot-edge:edgeDeviceCount": "28", "secure-iot-edge:simulatedDevices": "0", ...CLASSIC }, "dev");
+    assert.ok(below.ok);
+    assert.doesNotMatch(below.warnings.join("\n"), /hubUnits/);
   });
 
   test("securityAgent none sends nothing, so no fleet size is over quota", () => {
     const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "5000", "secure-iot-edge:simulatedDevices": "0", "secure-iot-edge:securityAgent": "none" }, "dev");
     assert.ok(r.ok);
+  });
+
+  test("defender-for-servers (the default) sends nothing through the hub, so no fleet size is over quota", () => {
+    const r = validateConfig({ "secure-iot-edge:edgeDeviceCount": "5000", "secure-iot-edge:simulatedDevices": "0" }, "dev");
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    assert.doesNotMatch(r.warnings.join("\n"), /hubUnits/);
   });
 });
 
@@ -205,7 +219,7 @@ describe("defaults and good config", () => {
     assert.equal(r.config.bastion.sku, "Developer");
     assert.deepEqual(r.config.fleet.devices, ["edge-001"]);
     assert.deepEqual(r.config.fleet.simulated, ["edge-001"]);
-    assert.equal(r.config.agent.mode, "micro-agent");
+    assert.equal(r.config.agent.mode, "defender-for-servers");
   });
 
   test("a workspace region may differ from the hub's", () => {
@@ -224,10 +238,10 @@ describe("defaults and good config", () => {
   });
 
   test("IoT Edge 1.5 and the classic module are accepted with warnings", () => {
-    const r = validateConfig({ "secure-iot-edge:iotEdgeVersion": "1.5", "secure-iot-edge:securityAgent": "classic-module", "secure-iot-edge:alertEmails": '["secops@example.com"]' }, "dev");
+    const r = validateConfig({ "secure-iot-edge:iotEdgeVersion": "1.5", "secure-iot-edge:securityAgent": "classic-module", "secure-iot-edge:alertEmails": '["secops@example.com"]' }, "dev", { today: "2026-11-29" });
     assert.ok(r.ok);
     assert.equal(r.warnings.length, 2);
-    assert.match(r.warnings.join("\n"), /support ended on 2026-11-10[\s\S]*ended support for the azureiotsecurity module on 2022-03-01/);
+    assert.match(r.warnings.join("\n"), /support ended on 2026-11-10[\s\S]*ended support for securityAgent classic-module on 2022-03-01; .*documented only with edgeHub 1\.0\.8\.3 or older/);
   });
 
   test("the repository has dev, prod and trial stack files", () => {

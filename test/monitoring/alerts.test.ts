@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   DEFENDER_IOT_PRODUCT_NAMES,
   defenderAlertsQuery,
+  SSH_FAILURE_REGEX,
+  SSH_SOURCE_REGEX,
   frequencyMinutes,
   LONG_LOOKBACK,
   MIN_SILENCE_MINUTES,
@@ -27,6 +29,7 @@ const RG = "rg-iotedge-test-a1b2c3";
 const WORKSPACE_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.OperationalInsights/workspaces/log-iotedge-test-a1b2c3`;
 const vmId = (name: string) => `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const VM_IDS = [vmId("vm-edge-001-test"), vmId("vm-edge-002-test")];
+const HUB_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Devices/IotHubs/iot-iotedge-test-a1b2c3`;
 
 const T = { group: "azure-native:monitor:ActionGroup", rule: "azure-native:monitor:ScheduledQueryRule" };
 type Props = Record<string, unknown>;
@@ -38,35 +41,59 @@ describe("alert queries", () => {
     assert.throws(() => frequencyMinutes("15"), RangeError);
   });
 
-  test("the SSH query puts the threshold after >= and changes nothing else", () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (a, b) => {
-      const qa = sshFailuresQuery(a);
-      assert.ok(qa.endsWith(`| where Failures >= ${a}`));
-      assert.equal(qa.replace(/>= \d+$/, ""), sshFailuresQuery(b).replace(/>= \d+$/, ""));
-    }));
+  test("the SSH query matches every failure kind case-insensitively, counts distinct client address and port per host, and applies no threshold", () => {
+    assert.equal(sshFailuresQuery(), [
+      `union isfuzzy=true (datatable(TimeGenerated: datetime, Computer: string, Facility: string, ProcessName: string, SyslogMessage: string, _ResourceId: string) []), (Syslog)`,
+      `| where Facility in ("auth", "authpriv")`,
+      `| where ProcessName startswith "sshd"`,
+      `| where SyslogMessage matches regex @"(?i)(Failed [a-z-]+(/[a-z]+)? for )|(Invalid user )|((Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user )|(maximum authentication attempts exceeded)|(Too many authentication failures)"`,
+      `| extend Source = extract(@"([0-9A-Fa-f:.]+) port ([0-9]+)", 0, SyslogMessage)`,
+      "| where isnotempty(Source)",
+      "| summarize by Computer, Source",
+      "| summarize Failures = count() by Computer",
+    ].join("\n"));
+    for (const p of SSH_FAILURE_PATTERNS) assert.ok(SSH_FAILURE_REGEX.includes(`(${p})`), p);
   });
 
-  test("the SSH query counts sshd messages per host on the auth facilities for every failure pattern", () => {
-    const q = sshFailuresQuery(10);
-    assert.match(q, /^Syslog\n/);
-    assert.match(q, /\| where Facility in \("auth", "authpriv"\)/);
-    assert.match(q, /ProcessName startswith "sshd"/);
-    for (const p of SSH_FAILURE_PATTERNS) assert.ok(q.includes(`SyslogMessage contains "${p}"`), p);
-    assert.match(q, /summarize Failures = count\(\) by Computer/);
+  test("the SSH patterns stay in the RE2/JavaScript common subset: no lookaround, backreference, named group or quote", () => {
+    for (const re of [SSH_FAILURE_REGEX, SSH_SOURCE_REGEX]) {
+      assert.doesNotMatch(re, /\(\?[=!<]|\\[1-9]|\(\?P?<|"/, re);
+      assert.doesNotThrow(() => new RegExp(re, "i"));
+    }
   });
 
-  test("the SSH query refuses thresholds that are not whole numbers from 1 to 1000", () => {
-    for (const bad of [0, -1, 1001, 2.5, Number.NaN]) assert.throws(() => sshFailuresQuery(bad), RangeError, String(bad));
+  test("the Defender query selects IoTSecurity and the documented products, only this stack's hub and VMs, once per SystemAlertId", () => {
+    const q = defenderAlertsQuery(15, [HUB_ID, VM_IDS[1], VM_IDS[0]]);
+    const ids = [HUB_ID, ...VM_IDS].map((id) => id.toLowerCase()).sort();
+    assert.equal(q, [
+      `let stackResources = dynamic([${ids.map((id) => JSON.stringify(id)).join(", ")}]);`,
+      "union isfuzzy=true (datatable(TimeGenerated: datetime, SystemAlertId: string, ProviderName: string, ProductName: string, DisplayName: string, AlertSeverity: string, ResourceId: string, CompromisedEntity: string, ExtendedProperties: string) []), (SecurityAlert)",
+      `| where ProviderName == "IoTSecurity" or ProductName in~ ("Azure Security Center for IoT", "Azure Defender for IoT", "Azure Security Center", "Microsoft Defender for Cloud")`,
+      "| extend Resource = tolower(ResourceId)",
+      `| where Resource in (stackResources) or ${ids.map((id) => `Resource startswith "${id}/"`).join(" or ")}`,
+      "| extend Ingested = ingestion_time()",
+      "| summarize FirstIngested = min(Ingested), arg_max(Ingested, DisplayName, AlertSeverity, ResourceId, CompromisedEntity, ExtendedProperties) by SystemAlertId",
+      "| where FirstIngested > ago(15m)",
+      "| extend DeviceId = tostring(parse_json(ExtendedProperties).DeviceId)",
+      "| project FirstIngested, SystemAlertId, DisplayName, AlertSeverity, CompromisedEntity, DeviceId, ResourceId",
+    ].join("\n"));
+    assert.ok(!q.includes("Microsoft Defender for IoT"), "the undocumented product name is gone");
+    assert.equal(DEFENDER_IOT_PRODUCT_NAMES.length, 2);
   });
 
-  test("the Defender query selects IoT alerts ingested within the window", () => {
-    const q = defenderAlertsQuery(15);
-    assert.match(q, /^SecurityAlert\n/);
-    assert.match(q, /ingestion_time\(\) > ago\(15m\)/);
-    for (const p of DEFENDER_IOT_PRODUCT_NAMES) assert.ok(q.includes(`"${p}"`), p);
-    assert.match(q, /ResourceId contains "\/providers\/Microsoft\.Devices\/IotHubs\/"/);
-    assert.equal(q, defenderAlertsQuery(15));
-    assert.throws(() => defenderAlertsQuery(0), RangeError);
+  test("the Defender query refuses windows outside 1-1440 minutes, no resources, and anything but hub and VM ids", () => {
+    assert.doesNotThrow(() => defenderAlertsQuery(1, [HUB_ID]));
+    assert.doesNotThrow(() => defenderAlertsQuery(1440, [HUB_ID]));
+    for (const bad of [0, 1441, 2.5]) assert.throws(() => defenderAlertsQuery(bad, [HUB_ID]), RangeError, String(bad));
+    assert.throws(() => defenderAlertsQuery(15, []), /at least one resource id/);
+    assert.throws(() => defenderAlertsQuery(15, [WORKSPACE_ID]), /not an IoT hub or virtual machine resource id/);
+    assert.throws(() => defenderAlertsQuery(15, [`${HUB_ID}"]); SecurityAlert //`]), RangeError);
+  });
+
+  test("every query survives a workspace without its table: each reads it through union isfuzzy with a typed empty datatable", () => {
+    for (const q of [sshFailuresQuery(), defenderAlertsQuery(15, [HUB_ID]), silentDevicesQuery(VM_IDS, 15)]) {
+      assert.match(q, /union isfuzzy=true \(datatable\([^)]+\) \[\]\), \((Syslog|SecurityAlert|Heartbeat)\)/);
+    }
   });
 
   test("the silent-device query lists each VM once, in lower case and sorted, with the silence", () => {
@@ -74,6 +101,7 @@ describe("alert queries", () => {
     const ids = VM_IDS.map((id) => `"${id.toLowerCase()}"`).join(", ");
     assert.ok(q.startsWith(`let expected = datatable(ResourceId: string) [${ids}];\n`), q);
     assert.match(q, /LastHeartbeat < ago\(20m\)/);
+    assert.match(q, /\(Heartbeat\)\n {4}\| where Category == "Azure Monitor Agent"\n {4}\| summarize LastHeartbeat/);
     assert.match(q, /isnull\(LastHeartbeat\)/);
   });
 
@@ -110,6 +138,7 @@ function declareAlerts(overrides: Partial<SecurityAlertsArgs> = {}): Promise<Dec
       severity: 1,
       evaluationFrequency: "PT5M",
       sshFailureThreshold: 7,
+      hubId: HUB_ID,
       vmIds: VM_IDS,
       tags: { stage: "test" },
       ...overrides,
@@ -170,25 +199,36 @@ describe("SecurityAlerts (mock engine: what the component declares)", () => {
     assert.equal(rule(s, "silent-devices").ruleName, "alert-iotedge-test-silent-devices");
   });
 
-  test("declares the SSH rule with the configured threshold, split per host, as an event", () => {
+  test("declares the SSH rule measuring Failures (Total) against the configured threshold, split per host, as an event", () => {
     const r = rule(s, "ssh-failures");
     const c = condition(r);
-    assert.equal(c.query, sshFailuresQuery(7));
-    assert.match(String(c.query), />= 7$/);
-    assert.equal(c.timeAggregation, "Count");
-    assert.equal(c.operator, "GreaterThan");
-    assert.equal(c.threshold, 0);
+    assert.equal(c.query, sshFailuresQuery());
+    assert.equal(c.metricMeasureColumn, "Failures");
+    assert.equal(c.timeAggregation, "Total");
+    assert.equal(c.operator, "GreaterThanOrEqual");
+    assert.equal(c.threshold, 7);
     assert.deepEqual(c.dimensions, [{ name: "Computer", operator: "Include", values: ["*"] }]);
     assert.equal(r.autoMitigate, false);
+  });
+
+  test("declares the Defender and silent-device rules counting rows (Count > 0), without a measure column", () => {
+    for (const purpose of ["defender-alerts", "silent-devices"]) {
+      const c = condition(rule(s, purpose));
+      assert.equal(c.metricMeasureColumn, undefined, purpose);
+      assert.equal(c.timeAggregation, "Count", purpose);
+      assert.equal(c.operator, "GreaterThan", purpose);
+      assert.equal(c.threshold, 0, purpose);
+    }
   });
 
   test("declares every rule with query validation skipped (tables appear only with their first record)", () => {
     for (const r of rules(s)) assert.equal((r.inputs as { skipQueryValidation?: boolean }).skipQueryValidation, true, r.name);
   });
 
-  test("declares the Defender rule over a day of ingestion", () => {
+  test("declares the Defender rule over a day of ingestion, for the hub and the VMs, one alert per SystemAlertId", () => {
     const r = rule(s, "defender-alerts");
-    assert.equal(condition(r).query, defenderAlertsQuery(5));
+    assert.equal(condition(r).query, defenderAlertsQuery(5, [HUB_ID, ...VM_IDS]));
+    assert.deepEqual(condition(r).dimensions, [{ name: "SystemAlertId", operator: "Include", values: ["*"] }]);
     assert.equal(r.overrideQueryTimeRange, LONG_LOOKBACK);
     assert.equal(r.skipQueryValidation, true);
     assert.equal(r.autoMitigate, false);

@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { contains, overlaps, parseCidr, type Cidr } from "../../lib/network/cidr";
-import { edgeNsgRules, internetInboundAllows, isInternetSource } from "../../lib/network/nsgRules";
+import { edgeNsgRules, internetInboundAllows, isInternetSource, SSH_VNET_DENY_PRIORITY } from "../../lib/network/nsgRules";
+import { nsgSshFromVnetViolations } from "../../policy/rules";
 
 const cidr = (t: string): Cidr => {
   const c = parseCidr(t);
@@ -54,6 +55,23 @@ describe("edge NSG rules", () => {
     assert.deepEqual(rules.filter((r) => r.access === "Allow").map((r) => r.sourceAddressPrefix), ["10.50.255.0/26"]);
     assert.throws(() => edgeNsgRules({ bastionSku: "Basic", edgeSubnetPrefix: "10.50.1.0/24" }), /needs the AzureBastionSubnet prefix/);
   });
+
+  for (const [sku, subnet] of [["Developer", undefined], ["Basic", "10.50.255.0/26"], ["Standard", "10.50.255.0/26"], ["Premium", "10.50.255.0/26"]] as const) {
+    test(`${sku}: SSH from the rest of the VNet is denied just below the Bastion allow, above AllowVnetInBound`, () => {
+      const rules = edgeNsgRules({ bastionSku: sku, bastionSubnetPrefix: subnet, edgeSubnetPrefix: "10.50.1.0/24" });
+      const allow = rules.find((r) => r.name === "allow-ssh-from-bastion");
+      const deny = rules.find((r) => r.name === "deny-ssh-from-vnet");
+      assert.ok(allow && deny);
+      assert.deepEqual(
+        { access: deny.access, direction: deny.direction, protocol: deny.protocol, source: deny.sourceAddressPrefix, port: deny.destinationPortRange },
+        { access: "Deny", direction: "Inbound", protocol: "Tcp", source: "VirtualNetwork", port: "22" },
+      );
+      assert.equal(deny.priority, SSH_VNET_DENY_PRIORITY);
+      assert.ok(allow.priority < deny.priority, "the Bastion allow is evaluated first");
+      assert.ok(deny.priority < 65000, "before Azure's AllowVnetInBound");
+      assert.deepEqual(nsgSshFromVnetViolations("nsg", { securityRules: rules }), []);
+    });
+  }
 
   test("end with an explicit deny of internet inbound and allow nothing from it", () => {
     const rules = edgeNsgRules({ bastionSku: "Developer", edgeSubnetPrefix: "10.50.1.0/24" });

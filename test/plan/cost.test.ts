@@ -6,6 +6,7 @@ import {
   BASTION_EXTRA_SCALE_UNIT_HOURLY,
   BASTION_HOURLY,
   DEFENDER_FOR_IOT_DEVICE_MONTHLY,
+  DEFENDER_FOR_SERVERS_P1_MONTHLY,
   HOURS_PER_MONTH,
   IOT_HUB_UNIT_MONTHLY,
   LOG_ANALYTICS_INGESTION_PER_GB,
@@ -207,6 +208,16 @@ describe("estimateCost", () => {
     assert.equal(b2s?.confirmed, false);
     assert.ok(b2s?.note);
     assert.ok(estimateCost(base).assumptions.some((a) => a.includes("unconfirmed")));
+  });
+
+  it("charges Defender for Servers Plan 1 per protected VM, marked unconfirmed, and adds no line without one", () => {
+    close(monthly(withChanges({ defenderServers: 2 }), "Defender for Servers"), 2 * DEFENDER_FOR_SERVERS_P1_MONTHLY.usd);
+    const line = estimateCost(withChanges({ defenderServers: 1 })).lines.find((l) => l.component === "Defender for Servers");
+    assert.equal(line?.item, "Plan 1 × 1 VM(s)");
+    assert.equal(line?.confirmed, false);
+    assert.match(line?.note ?? "", /30-day trial/);
+    for (const none of [0, undefined]) assert.ok(!estimateCost(withChanges({ defenderServers: none })).lines.some((l) => l.component === "Defender for Servers"));
+    assert.throws(() => estimateCost(withChanges({ defenderServers: -1 })), /defenderServers/);
   });
 });
 

@@ -44,7 +44,8 @@ describe("npm run plan -- --stack dev (mock engine: what the program declares)",
     assert.match(run.stdout, /Resources: \d+\n(\s+\d+\s+\S+\n)+/);
     assert.match(run.stdout, /EdgeFleet::fleet/);
     assert.match(run.stdout, /Cost: \$\d+\.\d\d a month, \$\d+\.\d\d a day/);
-    assert.match(run.stdout, /Messages: 3,172 metered a day, 0\.8 % of the hub's daily quota of 400,000/);
+    // defender-for-servers (dev's agent) reports to Defender for Cloud, not through the hub.
+    assert.match(run.stdout, /Messages: 0 metered a day, 0\.0 % of the hub's daily quota of 400,000/);
   });
 
   test("writes all six files", () => {
@@ -77,14 +78,15 @@ describe("npm run plan -- --stack dev (mock engine: what the program declares)",
   });
 
   test("routes.mmd and resources.mmd are Mermaid flowcharts", () => {
-    assert.match(read(out, "routes.mmd"), /^flowchart LR\n[\s\S]*microagent -- "security messages/);
+    assert.match(read(out, "routes.mmd"), /^flowchart LR\n[\s\S]*upstream --> defender/);
+    assert.doesNotMatch(read(out, "routes.mmd"), /microagent/, "dev runs no micro agent");
     assert.match(read(out, "resources.mmd"), /^flowchart LR\n[\s\S]*VirtualMachine<br\/>edge-001/);
   });
 
   test("cost.md has a total and the message budget", () => {
     const text = read(out, "cost.md");
     assert.match(text, /\| \*\*total\*\* \| \| \*\*\$\d+\.\d\d\*\* \|/);
-    assert.match(text, /All devices: \*\*3,172\*\* metered messages a day/);
+    assert.match(text, /All devices: \*\*0\*\* metered messages a day/);
   });
 
   test("the same config writes byte-identical plan files", () => {
@@ -107,7 +109,7 @@ describe("npm run plan with other settings", () => {
     const out = path.join(work, "classic");
     const r = plan(out, "--stack", "dev", "--set", "securityAgent=classic-module", "--set", "echoModule=true");
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /Microsoft ended support for the azureiotsecurity module/);
+    assert.match(r.stdout, /Microsoft ended support for securityAgent classic-module on 2022-03-01/);
     const routes = read(out, "routes.mmd");
     assert.match(routes, /n_azureiotsecurity -- "securityToUpstream" --> edgeHub/);
     assert.match(routes, /edgeHub -- "securityToUpstream" --> upstream/);

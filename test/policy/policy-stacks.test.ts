@@ -64,6 +64,17 @@ for (const stage of ["dev", "prod", "trial"]) {
       assert.equal(found.length, 1);
       assert.match(found[0], /^nsg-no-internet-inbound on network-nsg: .*allows inbound traffic from the internet/);
     });
+
+    test("control: the same check reports the NSG without its deny of SSH from the virtual network", async () => {
+      const nsg = s.resources.find((r) => r.type === "azure-native:network:NetworkSecurityGroup");
+      assert.ok(nsg);
+      const opened = structuredClone(nsg.inputs) as { securityRules: Record<string, unknown>[] };
+      opened.securityRules = opened.securityRules.filter((r) => r.name !== "deny-ssh-from-vnet");
+      const baseline = await violations(s);
+      const found = (await violations({ ...s, resources: s.resources.map((r) => (r === nsg ? { ...nsg, inputs: opened } : r)) })).filter((v) => !baseline.includes(v));
+      assert.equal(found.length, 1);
+      assert.match(found[0], /^nsg-ssh-only-from-bastion on network-nsg: .*no inbound rule denying it from 'VirtualNetwork'/);
+    });
   });
 }
 

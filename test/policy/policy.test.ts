@@ -25,6 +25,7 @@ import {
   noBastionDeveloperInProd,
   noClassicSecurityModule,
   nsgNoInternetInbound,
+  nsgSshOnlyFromBastion,
   policies,
   prodAlertRecipients,
   trialVmAutoShutdown,
@@ -32,7 +33,7 @@ import {
   vmNoPasswordLogin,
   vmNoPublicIp,
 } from "../../policy/policies";
-import { isInternetSource, isTls12OrLater } from "../../policy/rules";
+import { coversSsh, isInternetSource, isTls12OrLater } from "../../policy/rules";
 import { runResourcePolicy, runStackPolicy, urnOf } from "../helpers/policyHarness";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -74,6 +75,7 @@ describe("policy pack registration", () => {
     assert.equal(policies.length, Object.keys(levels).length, "policy names must be unique");
     assert.deepEqual(levels, {
       "nsg-no-internet-inbound": "mandatory",
+      "nsg-ssh-only-from-bastion": "mandatory",
       "vm-no-public-ip": "mandatory",
       "vm-no-password-login": "mandatory",
       "iothub-min-tls-1-2": "mandatory",
@@ -112,6 +114,43 @@ describe("policy pack registration", () => {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe("nsg-ssh-only-from-bastion", () => {
+  const allow = { name: "allow-ssh-from-bastion", direction: "Inbound", access: "Allow", protocol: "Tcp", priority: 100, sourceAddressPrefix: "10.50.255.0/26", sourcePortRange: "*", destinationAddressPrefix: "10.50.1.0/24", destinationPortRange: "22" };
+  const deny = { ...allow, name: "deny-ssh-from-vnet", access: "Deny", priority: 110, sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*" };
+  const check = async (name: string, securityRules: Record<string, unknown>[]) =>
+    runResourcePolicy(nsgSshOnlyFromBastion, TYPES.nsg, name, await inputsOf(name, new network.NetworkSecurityGroup(name, { resourceGroupName: "rg", securityRules: securityRules as unknown as network.NetworkSecurityGroupArgs["securityRules"] })));
+
+  it("passes the allow from Bastion followed by a deny from VirtualNetwork", async () => {
+    assert.deepEqual(await check("ssh-ok", [allow, deny]), []);
+  });
+
+  it("passes an NSG that admits no SSH at all", async () => {
+    assert.deepEqual(await check("ssh-none", [{ ...allow, destinationPortRange: "443" }]), []);
+  });
+
+  it("reports an SSH allow without the VirtualNetwork deny, naming the priority to use", async () => {
+    assert.deepEqual(await check("ssh-nodeny", [allow]), [
+      "Network security group 'ssh-nodeny' allows SSH (port 22) but has no inbound rule denying it from 'VirtualNetwork', so Azure's default AllowVnetInBound lets every other host in the virtual network reach port 22. Add an inbound Deny rule for TCP 22 from 'VirtualNetwork' with a priority number above 100 (below the allow-from-Bastion rule).",
+    ]);
+  });
+
+  it("reports a deny placed before the Bastion allow (it would block Bastion)", async () => {
+    const [message] = await check("ssh-early", [allow, { ...deny, priority: 90 }]);
+    assert.match(message ?? "", /denies SSH from 'VirtualNetwork' \(rule 'deny-ssh-from-vnet', priority 90\) before its SSH allow at priority 100/);
+  });
+
+  it("reports an SSH allow from the whole virtual network, also through a port range or '*'", async () => {
+    const found = await check("ssh-vnet", [{ ...allow, name: "vnet-ssh", sourceAddressPrefix: "VirtualNetwork", destinationPortRange: "20-30" }, { ...deny, priority: 200 }]);
+    assert.equal(found.length, 1);
+    assert.match(found[0], /rule 'vnet-ssh' allows SSH \(port 22\) from the whole virtual network \(source 'VirtualNetwork'\)/);
+  });
+
+  it("reads port ranges: 22, 1-1024 and * cover SSH; 23, 2200 and 80-443 do not", () => {
+    for (const r of ["22", "1-1024", "*", " 22 "]) assert.ok(coversSsh(r), r);
+    for (const r of ["23", "2200", "80-443", "21", undefined]) assert.ok(!coversSsh(r), String(r));
   });
 });
 
@@ -349,7 +388,7 @@ describe("no-classic-security-module", () => {
     assert.deepEqual(await runResourcePolicy(noClassicSecurityModule, TYPES.dynamic, "edge-deployment", deployment(modules)), [
       "Edge deployment 'edge-deployment' runs the retired classic security module 'azureiotsecurity' " +
         "(mcr.microsoft.com/ascforiot/azureiotsecurity; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). " +
-        "Remove modules.azureiotsecurity and its routes from $edgeAgent/$edgeHub and use the Defender for IoT micro agent on the host instead.",
+        "Remove modules.azureiotsecurity and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).",
     ]);
   });
 

@@ -53,6 +53,9 @@ async function declareDev(overrides: Record<string, unknown> = {}, options: Para
 const DEPLOYMENT = `${DYNAMIC}::fleet-deployment`;
 const DEVICE_001 = `${DYNAMIC}::fleet-edge-001`;
 const RC_001 = `${RC}::edge-001-provision`;
+const DEFENDER_PRICING_001 = "azure-native:security:Pricing::defender-servers-edge-001";
+const DEFENDER_EXPORT = "azure-native:security:Automation::defender-servers-export";
+const DEFENDER_COMPONENT = "secure-iot-edge:index:DefenderForServers::defender-servers";
 
 describe("convergence: each change from the dev baseline leaves the VM untouched (mock engine)", () => {
   let baseline: DeclaredStack;
@@ -78,9 +81,16 @@ describe("convergence: each change from the dev baseline leaves the VM untouched
       changed: [RC_001, DEPLOYMENT],
     },
     {
-      what: "securityAgent micro-agent -> none (the deployment drops the agent's settings and label)",
-      declare: () => declareDev({ securityAgent: "none" }),
+      what: "securityAgent defender-for-servers -> classic-module (the host script's agent mode and the deployment's modules change; Defender for Servers is removed)",
+      declare: () => declareDev({ securityAgent: "classic-module" }),
       changed: [RC_001, DEPLOYMENT],
+      removed: [DEFENDER_PRICING_001, DEFENDER_EXPORT, DEFENDER_COMPONENT],
+    },
+    {
+      what: "securityAgent defender-for-servers -> none (the host script is unchanged, the deployment's agent label changes; Defender for Servers is removed)",
+      declare: () => declareDev({ securityAgent: "none" }),
+      changed: [DEPLOYMENT],
+      removed: [DEFENDER_PRICING_001, DEFENDER_EXPORT, DEFENDER_COMPONENT],
     },
   ];
 

@@ -109,7 +109,7 @@ describe("dev fleet (mock engine: what the program declares)", () => {
     assert.ok("$edgeAgent" in modules);
     assert.ok("$edgeHub" in modules);
     assert.equal(dep.priority, 10, "deploymentPriority's default");
-    assert.deepEqual(dep.labels, { stage: "dev", securityAgent: "micro-agent" });
+    assert.deepEqual(dep.labels, { stage: "dev", securityAgent: "defender-for-servers" });
   });
 
   test("the configuration id is <project>-<stage>-<8 hex of the content hash> and is exported", () => {
@@ -141,8 +141,15 @@ describe("fleet scaling and deployment identity (mock engine: what the program d
     assert.equal(dep.configurationId, inputs(theDeployment(base)).configurationId);
   });
 
-  test("a content change (securityAgent none vs micro-agent) gives a new configuration id", async () => {
-    const micro = inputs(theDeployment(await declareStack("dev", { securityAgent: "micro-agent" })));
+  test("defender-for-servers deploys the same edge content as none: nothing of it runs on the edge runtime", async () => {
+    const servers = inputs(theDeployment(await declareStack("dev", { securityAgent: "defender-for-servers" })));
+    const none = inputs(theDeployment(await declareStack("dev", { securityAgent: "none" })));
+    assert.deepEqual(servers.content, none.content);
+    assert.equal((servers.labels as Props).securityAgent, "defender-for-servers");
+  });
+
+  test("a content change (securityAgent none vs classic-module) gives a new configuration id", async () => {
+    const micro = inputs(theDeployment(await declareStack("dev", { securityAgent: "classic-module" })));
     const none = inputs(theDeployment(await declareStack("dev", { securityAgent: "none" })));
     assert.notDeepEqual(none.content, micro.content, "the manifests differ");
     assert.match(String(none.configurationId), CONFIGURATION_ID);
