@@ -49,35 +49,62 @@ export function documentedRatePerMinute(throttle: HubThrottle, cls: OperationCla
 /** Pace below the documented rate, so clock granularity and traffic shaping never reach the limit. */
 export const PACING_SAFETY = 0.95;
 
+/** Share of the one-minute throttle window a late pacer may catch up at once. */
+export const CATCH_UP_SHARE = 0.02;
+
 /**
- * A strict pacer: one operation every `intervalMs`, first come first served, no burst. `penalize`
- * pushes every later operation back (a 429's `Retry-After` applies to the whole hub, not only to
- * the request that got it).
+ * A pacer: operations are let through one at a time, first come first served, one `intervalMs`
+ * apart on a schedule. Timers that fire late may catch up on the schedule, but by at most
+ * `catchUpMs`: a stalled event loop never releases more than that as a burst, and idle time is
+ * not saved up.
+ * `penalize` holds back every later operation (a 429's `Retry-After` applies to the whole hub,
+ * not only to the request that got it).
  */
 export class Pacer {
-  private next = 0;
+  private next = Number.NEGATIVE_INFINITY;
+  private readonly queue: (() => void)[] = [];
+  private running = false;
 
   constructor(
     readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
+    /** How far behind its schedule the pacer may catch up at once. Default 0 (never). */
+    private readonly catchUpMs = 0,
+    private readonly now: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     if (!(intervalMs >= 0)) throw new Error(`pacing interval must be 0 or more ms, not ${intervalMs}`);
   }
 
   /** Waits for this operation's turn; resolves with how long it waited. */
-  async acquire(): Promise<number> {
-    const t = this.now();
-    const slot = Math.max(t, this.next);
-    this.next = slot + this.intervalMs;
-    const wait = slot - t;
-    if (wait > 0) await this.sleep(wait);
-    return wait;
+  acquire(): Promise<number> {
+    const start = this.now();
+    return new Promise<number>((resolve) => {
+      this.queue.push(() => resolve(this.now() - start));
+      void this.pump();
+    });
   }
 
   /** No operation starts before `ms` from now. */
   penalize(ms: number): void {
     this.next = Math.max(this.next, this.now() + ms);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const t = this.now();
+        if (this.next > t) {
+          await this.sleep(this.next - t);
+          continue;
+        }
+        this.next = Math.max(this.next, t - this.catchUpMs) + this.intervalMs;
+        this.queue.shift()!();
+      }
+    } finally {
+      this.running = false;
+    }
   }
 }
 
@@ -99,7 +126,8 @@ export function sharedPacer(hostName: string, throttle: HubThrottle, cls: Operat
   const key = `${hostName.toLowerCase()}|${cls}|${interval}`;
   let p = pacers.get(key);
   if (!p) {
-    p = new Pacer(interval);
+    // Catch-up of 2% of the hub's one-minute window keeps the worst case under the documented rate.
+    p = new Pacer(interval, CATCH_UP_SHARE * (60_000 / timeScale));
     pacers.set(key, p);
   }
   return p;

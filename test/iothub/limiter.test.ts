@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { documentedRatePerMinute, Pacer, PACING_SAFETY, pacingFloorSeconds, pacingIntervalMs, sharedPacer } from "../../lib/iothub/limiter";
+import { CATCH_UP_SHARE, documentedRatePerMinute, Pacer, PACING_SAFETY, pacingFloorSeconds, pacingIntervalMs, sharedPacer } from "../../lib/iothub/limiter";
 
 test("documented rates: registry 100/min/unit on F1, S1, S2 and 5,000/min/unit on S3; configurations 20/min/unit", () => {
   assert.equal(documentedRatePerMinute({ sku: "F1", units: 1 }, "registry"), 100);
@@ -23,6 +23,8 @@ test("the pacing interval keeps a safety margin below the documented rate and fo
   assert.equal(pacingIntervalMs({ sku: "S1", units: 1 }, "registry"), 60_000 / (100 * PACING_SAFETY));
   assert.equal(pacingIntervalMs({ sku: "S1", units: 1 }, "registry", 100), 600 / (100 * PACING_SAFETY));
   assert.ok(PACING_SAFETY < 1 && PACING_SAFETY >= 0.9);
+  // Worst case in one window: the paced share plus the catch-up stays below the documented rate.
+  assert.ok(PACING_SAFETY + CATCH_UP_SHARE * PACING_SAFETY < 1);
 });
 
 test("the floor of 1,000 creates on S1 x 1 is 10 minutes; with 2 units 5 minutes; configurations count separately", () => {
@@ -32,17 +34,35 @@ test("the floor of 1,000 creates on S1 x 1 is 10 minutes; with 2 units 5 minutes
   assert.equal(pacingFloorSeconds({ sku: "S1", units: 1 }, { registry: 1000 }, 60), 10);
 });
 
-test("a pacer spaces operations exactly one interval apart, first come first served, and penalize pushes everyone back", async () => {
+test("a pacer lets operations through one interval apart, first come first served, without catch-up bursts, and penalize holds everyone back", async () => {
   let clock = 0;
-  const waits: number[] = [];
-  const p = new Pacer(100, () => clock, async (ms) => { waits.push(ms); });
-  assert.deepEqual(await Promise.all([p.acquire(), p.acquire(), p.acquire()]), [0, 100, 200]);
-  clock = 1000;
-  assert.equal(await p.acquire(), 0, "idle time is not saved up as a burst");
-  assert.equal(await p.acquire(), 100);
+  const sleeps: number[] = [];
+  const p = new Pacer(100, 0, () => clock, async (ms) => { await null; sleeps.push(ms); clock += ms; });
+  const order: number[] = [];
+  const waits = await Promise.all([0, 1, 2].map((i) => p.acquire().then((w) => { order.push(i); return w; })));
+  assert.deepEqual(waits, [0, 100, 200]);
+  assert.deepEqual(order, [0, 1, 2]);
+  // A stall: 1,000 ms pass without anyone asking. Idle time is not saved up as a burst.
+  clock += 1000;
+  assert.deepEqual(await Promise.all([p.acquire(), p.acquire()]), [0, 100]);
   p.penalize(5000);
   assert.equal(await p.acquire(), 5000);
-  assert.deepEqual(waits, [100, 200, 100, 5000]);
+  assert.deepEqual(sleeps, [100, 100, 100, 5000]);
+});
+
+test("a pacer whose timers fire late catches up on its schedule by at most catchUpMs", async () => {
+  let clock = 0;
+  // Every sleep overshoots by 30 ms, as timers on a loaded machine do.
+  const p = new Pacer(100, 50, () => clock, async (ms) => { await null; clock += ms + 30; });
+  const grants: number[] = [];
+  await Promise.all(Array.from({ length: 5 }, () => p.acquire().then(() => grants.push(clock))));
+  // After idling, the schedule starts catchUpMs (50) early, so the second slot is at 50, then 150, 250, 350;
+  // each grant is 30 ms late, but the lateness does not accumulate (without catch-up: 0, 130, 260, 390, 520).
+  assert.deepEqual(grants, [0, 80, 180, 280, 380]);
+  clock += 10_000;
+  const burst: number[] = [];
+  await Promise.all(Array.from({ length: 3 }, () => p.acquire().then(() => burst.push(clock))));
+  assert.deepEqual(burst, [10_380, 10_460, 10_560], "after idling 10 s, only catchUpMs (50 ms, half an interval) is saved up");
 });
 
 test("one shared pacer per hub and operation class in the process, whatever the host name's case", () => {
