@@ -50,6 +50,8 @@ function main() {
     units: config.hub.units,
     workspaceId: logs.workspaceId,
     tags,
+    stage: config.stage,
+    dataPlaneAuth: config.dataPlane.auth,
   }, { parent: group });
 
   const defender = new DefenderForIot("defender", {
@@ -76,7 +78,14 @@ function main() {
 
   const fleet = new EdgeFleet("fleet", {
     hubHostName: hub.hostName,
-    hubKey: hub.ownerKey,
+    connection: {
+      dataPlaneAuth: config.dataPlane.auth,
+      hubKey: hub.dataPlaneKey,
+      keyName: hub.dataPlaneKeyName,
+      hubSku: config.hub.sku,
+      hubUnits: config.hub.units,
+      retryMinutes: config.dataPlane.retryMinutes,
+    },
     devices: config.fleet.devices,
     deviceAuth: config.edge.deviceAuth,
     targeting: fleetTargeting(config.project, config.stage),
