@@ -346,7 +346,7 @@ test("under Pulumi mocks, many EdgeDevices register as dynamic resources, serial
   assert.equal(serializations, 2, "one serialization per provider object, not per resource");
   assert.equal(registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").length, N + 1);
   const first = registered.find((r) => r.name === "dev-0")!;
-  assert.equal(first.inputs.keyName, "iothubowner");
+  assert.equal(first.inputs.keyName, "pulumi-dataplane", "the default policy is the program's least-privilege one");
   assert.ok(!String(first.inputs.__provider).includes(KEY), "the key is in the serialized provider");
   assert.match(String(registered.find((r) => r.name === "dep")!.inputs.configurationId), /^edge-dev-[0-9a-f]{8}$/);
   // The mock engine ignores additionalSecretOutputs, so check what the resource asks the engine for.
