@@ -91,7 +91,8 @@ async function main(): Promise<number> {
   const work = mkdtempSync(path.join(tmpdir(), "plan-bench-"));
   const rows: BenchRow[] = [];
   try {
-    for (const s of SCENARIOS) {
+    // `npm run bench -- --throttled-only` measures only the throttled fleet.
+    for (const s of process.argv.includes("--throttled-only") ? [] : SCENARIOS) {
       const runs = Array.from({ length: s.runs }, () => runOnce(s, work));
       rows.push({
         scenario: s.name,
