@@ -94,12 +94,18 @@ export class SecuredIotHub extends pulumi.ComponentResource {
     this.hubName = hub.name;
     this.hostName = hub.properties.apply((p) => p.hostName ?? "");
     if (mode === "sas") {
-      const keys = iothub.listIotHubResourceKeysForKeyNameOutput({
-        keyName: DATA_PLANE_POLICY,
-        resourceGroupName: args.resourceGroupName,
-        resourceName: hub.name,
-      }, { parent: this });
-      this.dataPlaneKey = pulumi.secret(keys.apply((k) => k.primaryKey ?? ""));
+      // Read after the hub's create or update (hub.name resolves then), so on an existing hub the
+      // policy this update adds exists. A preview of that first update runs before it exists:
+      // there, and only in preview, the key reads as empty (the preview shows the key changing).
+      this.dataPlaneKey = pulumi.secret(pulumi.all([args.resourceGroupName, hub.name]).apply(async ([resourceGroupName, resourceName]) => {
+        try {
+          const keys = await iothub.listIotHubResourceKeysForKeyName({ keyName: DATA_PLANE_POLICY, resourceGroupName, resourceName }, { parent: this });
+          return keys.primaryKey ?? "";
+        } catch (err) {
+          if (pulumi.runtime.isDryRun()) return "";
+          throw err;
+        }
+      }));
     } else {
       this.dataPlaneKey = undefined;
     }
