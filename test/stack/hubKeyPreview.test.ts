@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { SecuredIotHub } from "../../components/iotHub";
 
 async function dataPlaneKeyUnder(preview: boolean, lookupFails: boolean): Promise<{ value?: string; error?: string }> {
   await pulumi.runtime.setMocks({
@@ -19,8 +20,6 @@ async function dataPlaneKeyUnder(preview: boolean, lookupFails: boolean): Promis
       return a.inputs;
     },
   }, "project", "stack", preview);
-  // Imported after setMocks, as the program is.
-  const { SecuredIotHub } = await import("../../components/iotHub");
   const hub = new SecuredIotHub(`hub-${preview}`, {
     resourceGroupName: "rg", hubName: "iot-x", location: "westeurope", sku: "S1", units: 1, workspaceId: "ws", tags: {}, stage: "dev",
   });
