@@ -73,6 +73,8 @@ async function main() {
     workspaceId: logs.workspaceId,
     tags,
     protect: config.lifecycle.protect,
+    stage: config.stage,
+    dataPlaneAuth: config.dataPlane.auth,
   }, { parent: group });
 
   const defender = new DefenderForIot("defender", {
@@ -100,7 +102,14 @@ async function main() {
 
   const fleet = new EdgeFleet("fleet", {
     hubHostName: hub.hostName,
-    hubKey: hub.ownerKey,
+    connection: {
+      dataPlaneAuth: config.dataPlane.auth,
+      hubKey: hub.dataPlaneKey,
+      keyName: hub.dataPlaneKeyName,
+      hubSku: config.hub.sku,
+      hubUnits: config.hub.units,
+      retryMinutes: config.dataPlane.retryMinutes,
+    },
     devices: config.fleet.devices,
     deviceAuth: config.edge.deviceAuth,
     targeting: fleetTargeting(config.project, config.stage),

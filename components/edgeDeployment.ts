@@ -27,7 +27,6 @@ export interface EdgeDeploymentArgs extends HubArgs {
 
 const SECRET_OUTPUTS = ["hubKey"];
 
-
 function secretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] };
 }
@@ -61,6 +60,8 @@ export interface EdgeDeviceContentArgs extends HubArgs {
   readonly deviceId: pulumi.Input<string>;
   /** `{ modulesContent }`; a change re-applies it in place. */
   readonly content: pulumi.Input<ConfigurationContent>;
+  /** The device's `generationId` (`EdgeDevice.generationId`): when it changes, the content is applied again. */
+  readonly deviceGenerationId?: pulumi.Input<string>;
 }
 
 export class EdgeDeviceContent extends pulumi.dynamic.Resource {
@@ -74,7 +75,9 @@ export class EdgeDeviceContent extends pulumi.dynamic.Resource {
         ...hubInputs(args),
         deviceId: args.deviceId,
         content: args.content,
+        deviceGenerationId: args.deviceGenerationId,
         contentHash: undefined,
+        appliedGenerationId: undefined,
       },
       secretOutputs(opts),
     );

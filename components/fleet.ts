@@ -7,12 +7,16 @@ import { sha256Thumbprint } from "../lib/edge/x509";
 import { DEFAULT_EARLY_RENEWAL_HOURS, expiryWarning, rolloverThumbprints } from "../lib/edge/certRollover";
 import { EdgeDevice } from "./edgeDevice";
 import { EdgeDeployment, EdgeDeviceContent } from "./edgeDeployment";
+import type { HubArgs } from "./hubConnection";
 
 export interface EdgeFleetArgs {
   /** <hub>.azure-devices.net */
   hubHostName: pulumi.Input<string>;
-  /** The hub's iothubowner key, a secret; the data-plane providers sign their requests with it. */
-  hubKey: pulumi.Input<string>;
+  /**
+   * How the data-plane resources authenticate (the program's least-privilege policy key, a
+   * secret, or Microsoft Entra), the hub's tier and units they pace by, and their retry budget.
+   */
+  connection: Omit<HubArgs, "hubHostName">;
   /** Device ids, each an IoT Edge device identity. */
   devices: string[];
   /**
@@ -61,7 +65,7 @@ export class EdgeFleet extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-iot-edge:index:EdgeFleet", name, {}, opts);
     // Each data-plane resource wraps the key as a secret itself (components/hubConnection.ts).
-    const hub = { hubHostName: args.hubHostName, hubKey: args.hubKey };
+    const hub: HubArgs = { ...args.connection, hubHostName: args.hubHostName };
 
     for (const deviceId of args.devices) {
       if (args.deviceAuth === "x509") {
@@ -112,7 +116,10 @@ export class EdgeFleet extends pulumi.ComponentResource {
       this.deploymentId = deployment.configurationId;
     } else {
       for (const [deviceId, device] of Object.entries(this.devices)) {
-        new EdgeDeviceContent(`${name}-${deviceId}-modules`, { ...hub, deviceId: device.deviceId, content: args.manifest }, { parent: this });
+        // The device's generationId: a re-created device gets its modules again.
+        new EdgeDeviceContent(`${name}-${deviceId}-modules`, {
+          ...hub, deviceId: device.deviceId, deviceGenerationId: device.generationId, content: args.manifest,
+        }, { parent: this });
       }
       this.deploymentId = pulumi.output("");
     }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as iothub from "@pulumi/azure-native/iothub";
 import * as monitor from "@pulumi/azure-native/monitor";
 import type { HubSku } from "../lib/config/config";
+import { DATA_PLANE_POLICY, hubAuthorizationPolicies, hubLocalAuthDisabled, type DataPlaneAuth } from "../lib/iothub/access";
 
 export interface SecuredIotHubArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -17,6 +18,19 @@ export interface SecuredIotHubArgs {
   tags: Record<string, string>;
   /** `protect`: Pulumi refuses to delete or replace it (a `protect` config key). Default: false. */
   protect?: boolean;
+  /** The stage (stack name): local auth is switched off only in prod. */
+  stage: string;
+  /**
+   * sas: the program's data-plane resources sign with the dedicated `pulumi-dataplane` policy
+   * (RegistryRead, RegistryWrite, ServiceConnect). entra: no hub key is listed or stored, and in
+   * prod `disableLocalAuth` is on unless `localAuthNeeded`. @default "sas"
+   */
+  dataPlaneAuth?: DataPlaneAuth;
+  /**
+   * Something other than this program needs the hub's shared access policies, e.g. a Device
+   * Provisioning Service linked through a policy's connection string: local auth stays on. @default false
+   */
+  localAuthNeeded?: boolean;
 }
 
 /**
@@ -29,13 +43,21 @@ export class SecuredIotHub extends pulumi.ComponentResource {
   /** <name>.azure-devices.net, what devices and the data-plane client connect to. */
   readonly hostName: pulumi.Output<string>;
   /**
-   * The iothubowner policy's primary key, a secret: the data-plane resources (device identities,
-   * deployments) sign their requests with it. The SDK does not mark this result secret by itself.
+   * sas mode: the primary key of the program's own policy (`dataPlaneKeyName`), a secret: the
+   * data-plane resources sign their requests with it. The SDK does not mark this result secret by
+   * itself. Undefined in entra mode, where no hub key is read at all.
    */
-  readonly ownerKey: pulumi.Output<string>;
+  readonly dataPlaneKey: pulumi.Output<string> | undefined;
+  /** The policy `dataPlaneKey` belongs to. */
+  readonly dataPlaneKeyName: string;
+  /** Whether the hub refuses SAS with hub-level policies (entra mode in prod). */
+  readonly localAuthDisabled: boolean;
 
   constructor(name: string, args: SecuredIotHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secure-iot-edge:index:SecuredIotHub", name, {}, opts);
+    const mode = args.dataPlaneAuth ?? "sas";
+    this.localAuthDisabled = hubLocalAuthDisabled({ stage: args.stage, mode, localAuthNeeded: args.localAuthNeeded ?? false });
+    this.dataPlaneKeyName = DATA_PLANE_POLICY;
 
     const hub = new iothub.IotHubResource(name, {
       resourceGroupName: args.resourceGroupName,
@@ -44,6 +66,9 @@ export class SecuredIotHub extends pulumi.ComponentResource {
       sku: { name: args.sku, capacity: args.units },
       properties: {
         minTlsVersion: "1.2",
+        // The built-in policies are declared too: this array replaces the hub's whole list.
+        authorizationPolicies: hubAuthorizationPolicies(mode),
+        disableLocalAuth: this.localAuthDisabled,
         routing: {
           // Without routes of our own, the fallback route keeps device messages (including the
           // security agent's) flowing to the built-in endpoint that Defender for IoT reads.
@@ -70,12 +95,22 @@ export class SecuredIotHub extends pulumi.ComponentResource {
     this.hubId = hub.id;
     this.hubName = hub.name;
     this.hostName = hub.properties.apply((p) => p.hostName ?? "");
-    const keys = iothub.listIotHubResourceKeysForKeyNameOutput({
-      keyName: "iothubowner",
-      resourceGroupName: args.resourceGroupName,
-      resourceName: hub.name,
-    }, { parent: this });
-    this.ownerKey = pulumi.secret(keys.apply((k) => k.primaryKey ?? ""));
+    if (mode === "sas") {
+      // Read after the hub's create or update (hub.name resolves then), so on an existing hub the
+      // policy this update adds exists. A preview of that first update runs before it exists:
+      // there, and only in preview, the key reads as empty (the preview shows the key changing).
+      this.dataPlaneKey = pulumi.secret(pulumi.all([args.resourceGroupName, hub.name]).apply(async ([resourceGroupName, resourceName]) => {
+        try {
+          const keys = await iothub.listIotHubResourceKeysForKeyName({ keyName: DATA_PLANE_POLICY, resourceGroupName, resourceName }, { parent: this });
+          return keys.primaryKey ?? "";
+        } catch (err) {
+          if (pulumi.runtime.isDryRun()) return "";
+          throw err;
+        }
+      }));
+    } else {
+      this.dataPlaneKey = undefined;
+    }
     this.registerOutputs({ hubId: this.hubId, hubName: this.hubName, hostName: this.hostName });
   }
 }

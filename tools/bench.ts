@@ -2,14 +2,27 @@
  * `npm run bench`: how long `npm run plan` takes and how much memory it needs, for the dev stack
  * and for fleets of 10, 100 and 1,000 devices. Each scenario runs several times as a fresh
  * process (so Node start-up counts); the table shows the median wall time and the median peak
- * resident memory. Exits 1 when a target is missed:
- *   dev within 3 s; 1,000 devices within 15 s and 1 GB; time growing linearly with devices.
+ * resident memory. Then the throttled fleet (issue 12): 1,000 device identities created through
+ * the EdgeDevice provider, all at once as Pulumi's parallel operations would, against the fake
+ * hub (tools/lib/fakeHub.ts) enforcing S1 x 1's documented 100 registry operations per minute,
+ * with time running THROTTLE_TIME_SCALE times faster (the 10-minute floor takes 20 s).
+ * Exits 1 when a target is missed:
+ *   dev within 3 s; 1,000 devices within 15 s and 1 GB; time growing linearly with devices;
+ *   the throttled fleet within 1.2x its pacing floor and without failures.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import * as path from "node:path";
-import { benchVerdicts, median, type BenchRow } from "../lib/plan/bench";
+import { benchVerdicts, median, throttledFleetLine, throttledFleetVerdicts, type BenchRow, type ThrottledFleetRun, type Verdict } from "../lib/plan/bench";
+import { IotHubClient } from "../lib/iothub/client";
+import { pacingFloorSeconds } from "../lib/iothub/limiter";
+import { edgeDeviceProviderWith } from "../lib/iothub/providers";
+import { FakeHub } from "./lib/fakeHub";
+
+/** How much faster than real time the fake hub's throttle window runs in the throttled-fleet scenario. */
+const THROTTLE_TIME_SCALE = 30;
+const THROTTLED_DEVICES = 1000;
 
 const planJs = path.join(__dirname, "plan.js");
 
@@ -42,11 +55,44 @@ function runOnce(s: Scenario, out: string): { seconds: number; rssMb: number; re
   return { seconds, rssMb: stats.maxRssKb / 1024, resources: stats.resources };
 }
 
-function main(): number {
+async function throttledFleet(): Promise<ThrottledFleetRun> {
+  // A made-up key for the local fake hub only.
+  const key = Buffer.from("bench-fake-hub-policy-key-000000").toString("base64");
+  const hub = await FakeHub.start({
+    key,
+    keyName: "pulumi-dataplane",
+    hostName: "bench-hub.azure-devices.net",
+    lifetimeMs: 600_000,
+    throttle: { sku: "S1", units: 1, timeScale: THROTTLE_TIME_SCALE },
+  });
+  try {
+    const provider = edgeDeviceProviderWith((o) => new IotHubClient({ ...o, baseUrl: hub.baseUrl, timeScale: THROTTLE_TIME_SCALE, maxRetryAfterMs: 60_000 / THROTTLE_TIME_SCALE }));
+    const t0 = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: THROTTLED_DEVICES }, (_, i) => provider.create({
+      hubHostName: hub.hostName,
+      hubKey: key,
+      keyName: "pulumi-dataplane",
+      hubSku: "S1",
+      hubUnits: 1,
+      deviceId: `edge-${String(i).padStart(4, "0")}`,
+      auth: { type: "selfSigned", primaryThumbprint: "AB".repeat(32) },
+      tags: { stack: "secure-iot-edge-dev" },
+    })));
+    const tookSeconds = (performance.now() - t0) / 1000;
+    const failures = results.filter((r) => r.status === "rejected").length;
+    process.stderr.write(`throttled fleet: ${hub.throttled.registry} registry request(s) answered 429 and retried; ${hub.devices.size} devices in the hub\n`);
+    return { devices: THROTTLED_DEVICES, floorSeconds: pacingFloorSeconds({ sku: "S1", units: 1 }, { registry: THROTTLED_DEVICES }, THROTTLE_TIME_SCALE), tookSeconds, failures };
+  } finally {
+    await hub.close();
+  }
+}
+
+async function main(): Promise<number> {
   const work = mkdtempSync(path.join(tmpdir(), "plan-bench-"));
   const rows: BenchRow[] = [];
   try {
-    for (const s of SCENARIOS) {
+    // `npm run bench -- --throttled-only` measures only the throttled fleet.
+    for (const s of process.argv.includes("--throttled-only") ? [] : SCENARIOS) {
       const runs = Array.from({ length: s.runs }, () => runOnce(s, work));
       rows.push({
         scenario: s.name,
@@ -61,13 +107,18 @@ function main(): number {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const verdicts = benchVerdicts(rows);
+  const fleetRun = await throttledFleet();
+  const verdicts: Verdict[] = [...benchVerdicts(rows), ...throttledFleetVerdicts(fleetRun)];
   const table = [
     `Plan benchmark on ${cpus().length} cores, Node ${process.version} (median of the runs; wall time includes Node start-up)`,
     "",
     "| scenario | devices | resources | runs | median wall time | median peak memory |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map((r) => `| ${r.scenario} | ${r.devices} | ${r.resources} | ${r.runs} | ${r.medianSeconds.toFixed(2)} s | ${r.medianRssMb.toFixed(0)} MB |`),
+    "",
+    `Throttled fleet: EdgeDevice creates against the fake hub at S1 x 1's documented 100 registry operations/min, time scale ${THROTTLE_TIME_SCALE} (the real floor is ${(fleetRun.floorSeconds * THROTTLE_TIME_SCALE / 60).toFixed(0)} minutes):`,
+    "",
+    throttledFleetLine(fleetRun),
     "",
     ...verdicts.map((v) => `- ${v.ok ? "PASS" : "FAIL"} ${v.target}: ${v.measured}`),
     "",
@@ -79,4 +130,7 @@ function main(): number {
   return verdicts.every((v) => v.ok) ? 0 : 1;
 }
 
-process.exit(main());
+main().then((code) => process.exit(code), (err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -12,9 +12,9 @@ import { nearestKey, setHint } from "./hints";
 import { BASTION_DEVELOPER_REGIONS, BASTION_DEVELOPER_REGIONS_AS_OF, offersBastionDeveloper } from "./bastionRegions";
 import { endOfSupportWarning, undocumentedInstall } from "./agentModes";
 import {
-  ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
+  ALERT_FREQUENCIES, BASTION_SKUS, DATA_PLANE_AUTH_MODES, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
-  type AgentConfig, type BastionSku, type DeploymentMode, type DeviceAuthMode, type EventPriority, type HubSku,
+  type AgentConfig, type BastionSku, type DataPlaneAuth, type DeploymentMode, type DeviceAuthMode, type EventPriority, type HubSku,
   type IotEdgeVersion, type RawConfig, type RecommendationType, type VmImage,
 } from "./types";
 
@@ -54,6 +54,8 @@ export const CONFIG_SPEC = {
   workspaceRegion: { type: "string", default: "", description: "Region of the Log Analytics workspace; empty means the hub's region. Must also be a Defender for IoT region." },
   hubSku: { type: "string", default: "S1", description: "IoT Hub tier: F1 (free, 1 unit, 8,000 messages/day), S1, S2 or S3. Basic tiers are rejected: they have no device twins." },
   hubUnits: { type: "integer", default: 1, description: "IoT Hub units: 1 for F1; 1-200 for S1 and S2; 1-10 for S3." },
+  dataPlaneAuth: { type: "string", default: "sas", description: "How the program reaches the IoT Hub data plane: sas (its own least-privilege shared access policy) or entra (a Microsoft Entra token obtained at run time; the deployer needs IoT Hub Data Contributor on the hub; in prod the hub's local auth is then switched off)." },
+  dataPlaneRetryMinutes: { type: "integer", default: 15, description: "How long one IoT Hub data-plane call keeps retrying throttled or failed requests, in minutes, 1-120." },
   workspaceRetentionDays: { type: "integer", default: 30, description: "Log Analytics retention in days, 30-730." },
   workspaceDailyCapGb: { type: "string", default: "", description: "Log Analytics daily ingestion cap in GB (a decimal such as \"0.5\"); empty for no cap. Required when expiresOn is set." },
   securityRecommendationsDisabled: { type: "array", default: [], description: "Defender for IoT recommendation types to disable (e.g. IoT_OpenPorts); all are enabled by default." },
@@ -107,6 +109,8 @@ export interface StackConfig {
   project: string;
   stage: string;
   hub: { region: SupportedRegion; sku: HubSku; units: number };
+  /** How the data-plane resources authenticate, and their retry budget. */
+  dataPlane: { auth: DataPlaneAuth; retryMinutes: number };
   workspace: { region: SupportedRegion; retentionDays: number; dailyCapGb?: number };
   security: { disabledRecommendations: RecommendationType[] };
   network: { addressSpace: Cidr; edgeSubnet: Cidr; bastionSubnet?: Cidr };
@@ -277,6 +281,8 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
   if (/^\d+$/.test(hubUnitsRaw) && Number(hubUnitsRaw) >= 1 && Number(hubUnitsRaw) <= maxUnits) hubUnits = Number(hubUnitsRaw);
   else r.fail("hubUnits", hubUnitsRaw, `allowed for ${hubSku}: a whole number from 1 to ${maxUnits}`);
 
+  const dataPlaneAuth = r.oneOf("dataPlaneAuth", DATA_PLANE_AUTH_MODES);
+  const dataPlaneRetryMinutes = r.integer("dataPlaneRetryMinutes", 1, 120);
   const retentionDays = r.integer("workspaceRetentionDays", 30, 730);
   const capRaw = r.string("workspaceDailyCapGb");
   let dailyCapGb: number | undefined;
@@ -467,6 +473,7 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
       project: PROJECT,
       stage: stack,
       hub: { region: hubRegion as SupportedRegion, sku: hubSku, units: hubUnits },
+      dataPlane: { auth: dataPlaneAuth, retryMinutes: dataPlaneRetryMinutes },
       workspace: { region: workspaceRegion as SupportedRegion, retentionDays, dailyCapGb },
       security: { disabledRecommendations },
       // Each CIDR was checked above: no error means each is defined.

@@ -15,6 +15,8 @@ export const SECURITY_AGENT_MODES = ["defender-for-servers", "micro-agent", "cla
 export const HOST_AGENT_INSTALLS = ["micro-agent", "classic-module", "none"] as const;
 export const EVENT_PRIORITIES = ["Off", "Low", "High"] as const;
 export const DEPLOYMENT_MODES = ["at-scale", "single-device"] as const;
+/** sas: the program's own least-privilege policy; entra: a Microsoft Entra token at run time (lib/iothub/access.ts). */
+export const DATA_PLANE_AUTH_MODES = ["sas", "entra"] as const;
 export const ALERT_FREQUENCIES = ["PT5M", "PT10M", "PT15M", "PT30M", "PT1H"] as const;
 
 /** Defender for IoT recommendation types (Microsoft.Security iotSecuritySolutions, 2019-08-01). */
@@ -45,6 +47,7 @@ export type DeviceAuthMode = (typeof DEVICE_AUTH_MODES)[number];
 export type SecurityAgentMode = (typeof SECURITY_AGENT_MODES)[number];
 export type HostAgentInstall = (typeof HOST_AGENT_INSTALLS)[number];
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
+export type DataPlaneAuth = (typeof DATA_PLANE_AUTH_MODES)[number];
 export type EventPriority = (typeof EVENT_PRIORITIES)[number];
 export type RecommendationType = (typeof RECOMMENDATION_TYPES)[number];
 

@@ -10,9 +10,14 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { defaultTokenSource } from "./entra";
 import {
   canonicalJson,
   IotHubClient,
+  IotHubError,
+  normalizeContent,
+  sameContent,
+  thumbprintPair,
   type ConfigurationContent,
   type ConfigurationSpec,
   type DeviceAuthentication,
@@ -20,16 +25,33 @@ import {
   type IotHubClientOptions,
 } from "./client";
 
-/** What a provider needs to reach a hub; each resource carries it as inputs, the key as a secret. */
+/**
+ * What a provider needs to reach a hub; each resource carries it as inputs, the key as a secret.
+ * The throttle fields and the retry budget size the client's pacing; they are not compared by
+ * `diff` (a change is picked up by the next create or update, and never rewrites a resource).
+ */
 export interface HubConnection {
   readonly hubHostName: string;
-  /** Key of the shared access policy `keyName` (base64). Secret. */
-  readonly hubKey: string;
-  readonly keyName: string;
+  /** `sas` (a shared access policy key) or `entra` (the provider gets a token itself; no key in state). @default "sas" */
+  readonly dataPlaneAuth?: "sas" | "entra";
+  /** Key of the shared access policy `keyName` (base64; sas only). Secret. */
+  readonly hubKey?: string;
+  /** The shared access policy (sas only). */
+  readonly keyName?: string;
+  /** The hub's tier (F1, S1-S3) and units: requests are paced below its documented throttles. */
+  readonly hubSku?: string;
+  readonly hubUnits?: number;
+  /** How long one call may keep retrying after its first failure, in minutes. @default 15 */
+  readonly retryMinutes?: number;
+}
+
+/** What the factory gets to build a client. */
+export interface ConnectOptions extends Pick<IotHubClientOptions, "hostName" | "keyName" | "key" | "throttle" | "retryBudgetMs"> {
+  readonly auth: "sas" | "entra";
 }
 
 /** Builds the client a provider uses; tests substitute one aimed at a local server. */
-export type ClientFactory = (options: Pick<IotHubClientOptions, "hostName" | "keyName" | "key">) => IotHubClient;
+export type ClientFactory = (options: ConnectOptions) => IotHubClient;
 
 export type EdgeDeviceAuth =
   /** X.509 self-signed: the hub stores only certificate thumbprints; no secret leaves the device. */
@@ -73,11 +95,15 @@ export interface EdgeDeploymentOutputs extends EdgeDeploymentInputs {
 export interface EdgeDeviceContentInputs extends HubConnection {
   readonly deviceId: string;
   readonly content: ConfigurationContent;
+  /** The device's `generationId` (EdgeDevice output): a re-created device gets the content again. */
+  readonly deviceGenerationId?: string;
 }
 
 export interface EdgeDeviceContentOutputs extends EdgeDeviceContentInputs {
-  /** sha256 of the canonical content, to show in diffs what changed without printing it. */
+  /** sha256 of the canonical content, to show in diffs what changed without printing it; empty when a refresh found it gone. */
   readonly contentHash: string;
+  /** The device generation the content was applied to. */
+  readonly appliedGenerationId: string;
 }
 
 /**
@@ -173,12 +199,31 @@ export function contentHash(content: ConfigurationContent): string {
   return createHash("sha256").update(canonicalJson(content)).digest("hex");
 }
 
-function defaultClient(options: Pick<IotHubClientOptions, "hostName" | "keyName" | "key">): IotHubClient {
-  return new IotHubClient(options);
+function defaultClient(options: ConnectOptions): IotHubClient {
+  const { auth, ...rest } = options;
+  // Entra: the token is obtained here, at run time, so destroy and refresh authenticate too.
+  return new IotHubClient(auth === "entra" ? { ...rest, keyName: undefined, key: undefined, tokenSource: defaultTokenSource() } : rest);
+}
+
+/** The client options a resource's connection inputs describe. */
+export function connectOptions(c: HubConnection): ConnectOptions {
+  const entra = c.dataPlaneAuth === "entra";
+  return {
+    hostName: c.hubHostName,
+    auth: entra ? "entra" : "sas",
+    ...(entra ? {} : { keyName: c.keyName, key: c.hubKey }),
+    ...(c.hubSku && c.hubUnits ? { throttle: { sku: c.hubSku, units: c.hubUnits } } : {}),
+    ...(c.retryMinutes !== undefined ? { retryBudgetMs: c.retryMinutes * 60_000 } : {}),
+  };
 }
 
 function clientFor(connect: ClientFactory, c: HubConnection): IotHubClient {
-  return connect({ hostName: c.hubHostName, keyName: c.keyName, key: c.hubKey });
+  return connect(connectOptions(c));
+}
+
+/** A hub that no longer exists holds nothing: deleting from it, or reading it, is done. */
+function isHubGone(err: unknown): boolean {
+  return err instanceof IotHubError && err.hubGone;
 }
 
 function failIfInvalid(problems: pulumi.dynamic.CheckFailure[], what: string): void {
@@ -196,13 +241,10 @@ function deviceAuthentication(auth: EdgeDeviceAuth, keep?: { primaryKey?: string
       symmetricKey: { primaryKey: keep?.primaryKey ?? randomKey(), secondaryKey: keep?.secondaryKey ?? randomKey() },
     };
   }
-  return {
-    type: "selfSigned",
-    x509Thumbprint: {
-      primaryThumbprint: auth.primaryThumbprint.toUpperCase(),
-      ...(auth.secondaryThumbprint ? { secondaryThumbprint: auth.secondaryThumbprint.toUpperCase() } : {}),
-    },
-  };
+  // Both thumbprints are always set (Microsoft's guidance); without a second certificate the
+  // secondary is the primary, and a rollover (issue 10) sets the new certificate as the other one.
+  const { primary, secondary } = thumbprintPair(auth);
+  return { type: "selfSigned", x509Thumbprint: { primaryThumbprint: primary, secondaryThumbprint: secondary } };
 }
 
 function deviceSpec(i: EdgeDeviceInputs, keep?: { primaryKey?: string; secondaryKey?: string }): DeviceSpec {
@@ -210,7 +252,18 @@ function deviceSpec(i: EdgeDeviceInputs, keep?: { primaryKey?: string; secondary
 }
 
 function pickConnection(i: HubConnection): HubConnection {
-  return { hubHostName: i.hubHostName, hubKey: i.hubKey, keyName: i.keyName };
+  const out: Record<string, unknown> = { hubHostName: i.hubHostName };
+  for (const k of ["dataPlaneAuth", "hubKey", "keyName", "hubSku", "hubUnits", "retryMinutes"] as const) if (i[k] !== undefined) out[k] = i[k];
+  return out as unknown as HubConnection;
+}
+
+/** The connection inputs whose change updates the stored state (without calling the hub). */
+const CONNECTION_UPDATES = ["dataPlaneAuth", "keyName", "hubKey"] as const;
+
+/** The dynamic provider host's serialized provider: kept in a partial create's state so a later read or delete can run. */
+function providerOf(inputs: object): { __provider?: unknown } {
+  const p = (inputs as { __provider?: unknown }).__provider;
+  return p === undefined ? {} : { __provider: p };
 }
 
 function deviceOutputs(i: EdgeDeviceInputs, device: { etag: string; generationId: string; authentication: DeviceAuthentication }, tags: TwinTags): EdgeDeviceOutputs {
@@ -239,6 +292,27 @@ export function tagPatch(olds: TwinTags, news: TwinTags): Record<string, string 
   return patch;
 }
 
+/**
+ * The tags this resource owns, as the twin holds them: only the keys it declares. Tags that other
+ * tools set on the same twin are neither read into the state nor ever removed.
+ */
+export function ownedTags(declared: TwinTags, twinTags: Record<string, unknown> | undefined): TwinTags {
+  const out: TwinTags = {};
+  for (const k of Object.keys(declared)) {
+    const v = twinTags?.[k];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") out[k] = v;
+  }
+  return out;
+}
+
+/** The auth as the hub holds it, in the declared form when it is equivalent (no diff from the secondary = primary default). */
+function authAsRead(declared: EdgeDeviceAuth, hub: DeviceAuthentication): EdgeDeviceAuth {
+  if (hub.type !== "selfSigned") return { type: "sas" };
+  const held = thumbprintPair(hub.x509Thumbprint);
+  if (declared.type === "selfSigned" && canonicalJson(thumbprintPair(declared)) === canonicalJson(held)) return declared;
+  return { type: "selfSigned", primaryThumbprint: held.primary, secondaryThumbprint: held.secondary };
+}
+
 /** The EdgeDevice provider, using `connect` to reach the hub. */
 export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.ResourceProvider<EdgeDeviceInputs, EdgeDeviceOutputs> {
   return {
@@ -247,12 +321,13 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
     },
 
     async diff(_id, olds, news) {
-      return diffBy(olds, news, ["hubHostName", "deviceId"], ["keyName", "hubKey", "auth", "tags"]);
+      return diffBy(olds, news, ["hubHostName", "deviceId"], [...CONNECTION_UPDATES, "auth", "tags"]);
     },
 
     async create(inputs) {
       failIfInvalid(edgeDeviceInputProblems(inputs), `EdgeDevice '${inputs.deviceId}'`);
       const client = clientFor(connect, inputs);
+      // Adopts a device an earlier, unrecorded create left behind when it is exactly this one.
       const device = await client.createOrUpdateDevice(deviceSpec(inputs));
       const tags = inputs.tags ?? {};
       if (Object.keys(tags).length > 0) {
@@ -263,7 +338,7 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
           throw new PartialCreateError(
             `EdgeDevice '${inputs.deviceId}' was created but its twin tags were not set: ${reason}`,
             inputs.deviceId,
-            deviceOutputs(inputs, device, {}),
+            { ...deviceOutputs(inputs, device, {}), ...providerOf(inputs) },
             [reason],
           );
         }
@@ -274,23 +349,15 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
     async read(id, props) {
       if (!props) return { id, props };
       const client = clientFor(connect, props);
-      const device = await client.getDevice(props.deviceId);
-      if (!device) return {};
-      const twin = await client.getTwin(props.deviceId);
-      const tags = Object.fromEntries(
-        Object.entries(twin.tags ?? {}).filter((e): e is [string, string | number | boolean] => ["string", "number", "boolean"].includes(typeof e[1])),
-      );
-      const auth: EdgeDeviceAuth =
-        device.authentication.type === "selfSigned"
-          ? {
-              type: "selfSigned",
-              primaryThumbprint: device.authentication.x509Thumbprint.primaryThumbprint,
-              ...(device.authentication.x509Thumbprint.secondaryThumbprint
-                ? { secondaryThumbprint: device.authentication.x509Thumbprint.secondaryThumbprint }
-                : {}),
-            }
-          : { type: "sas" };
-      return { id, props: deviceOutputs({ ...props, auth }, device, tags) };
+      try {
+        const device = await client.getDevice(props.deviceId);
+        if (!device) return {};
+        const twin = await client.getTwin(props.deviceId);
+        return { id, props: deviceOutputs({ ...props, auth: authAsRead(props.auth, device.authentication) }, device, ownedTags(props.tags ?? {}, twin.tags)) };
+      } catch (err) {
+        if (isHubGone(err)) return {};
+        throw err;
+      }
     },
 
     async update(_id, olds, news) {
@@ -304,7 +371,13 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
       if (canonicalJson(olds.auth) !== canonicalJson(news.auth)) {
         // Keys survive an update that keeps sas; switching to sas mints new ones.
         const keep = olds.auth.type === "sas" ? olds : undefined;
-        device = await client.createOrUpdateDevice(deviceSpec(news, keep), { ifMatch: "*" });
+        const authentication = deviceAuthentication(news.auth, keep);
+        // Read-modify-write with the device's etag: only what this resource owns changes.
+        device = await client.updateDevice(news.deviceId, (current) => ({
+          ...current,
+          capabilities: { ...current.capabilities, iotEdge: true },
+          authentication,
+        }));
       }
       const oldTags = olds.tags ?? {};
       const newTags = news.tags ?? {};
@@ -313,7 +386,11 @@ export function edgeDeviceProviderWith(connect: ClientFactory): pulumi.dynamic.R
     },
 
     async delete(_id, props) {
-      await clientFor(connect, props).deleteDevice(props.deviceId);
+      try {
+        await clientFor(connect, props).deleteDevice(props.deviceId);
+      } catch (err) {
+        if (!isHubGone(err)) throw err;
+      }
     },
   };
 }
@@ -326,6 +403,11 @@ function deploymentOutputs(i: EdgeDeploymentInputs, etag: string): EdgeDeploymen
   return { ...pickConnection(i), ...configurationSpec(i), configurationId: i.configurationId, labels: i.labels ?? {}, etag };
 }
 
+function mutableFieldsDiffer(held: ConfigurationSpec, wanted: ConfigurationSpec): boolean {
+  const pick = (c: ConfigurationSpec) => ({ targetCondition: c.targetCondition, priority: c.priority, labels: c.labels ?? {} });
+  return canonicalJson(pick(held)) !== canonicalJson(pick(wanted));
+}
+
 /** The EdgeDeployment (at-scale configuration) provider. */
 export function edgeDeploymentProviderWith(connect: ClientFactory): pulumi.dynamic.ResourceProvider<EdgeDeploymentInputs, EdgeDeploymentOutputs> {
   return {
@@ -334,68 +416,123 @@ export function edgeDeploymentProviderWith(connect: ClientFactory): pulumi.dynam
     },
 
     async diff(_id, olds, news) {
-      // The service cannot change a configuration's id or content: those replace.
-      return diffBy(olds, news, ["hubHostName", "configurationId", "content"], ["keyName", "hubKey", "targetCondition", "priority", "labels"]);
+      // The id carries the content hash, so the id alone decides replacement: a refresh that
+      // returns the content in another shape can never cause a replacement that meets 409.
+      return diffBy(olds, news, ["hubHostName", "configurationId"], [...CONNECTION_UPDATES, "targetCondition", "priority", "labels"]);
     },
 
     async create(inputs) {
       failIfInvalid(edgeDeploymentInputProblems(inputs), `EdgeDeployment '${inputs.configurationId}'`);
-      const created = await clientFor(connect, inputs).createOrUpdateConfiguration(configurationSpec(inputs));
-      return { id: inputs.configurationId, outs: deploymentOutputs(inputs, created.etag) };
+      const client = clientFor(connect, inputs);
+      const spec = configurationSpec(inputs);
+      let held = await client.createOrUpdateConfiguration(spec);
+      // Adopted with the same content: bring its target, priority and labels to what is declared.
+      if (mutableFieldsDiffer(held, spec)) held = await client.createOrUpdateConfiguration(spec, { ifMatch: held.etag });
+      return { id: inputs.configurationId, outs: deploymentOutputs(inputs, held.etag) };
     },
 
     async read(id, props) {
       if (!props) return { id, props };
-      const found = await clientFor(connect, props).getConfiguration(props.configurationId);
-      if (!found) return {};
-      return {
-        id,
-        props: deploymentOutputs(
-          { ...props, content: found.content, targetCondition: found.targetCondition, priority: found.priority, labels: found.labels ?? {} },
-          found.etag,
-        ),
-      };
+      try {
+        const found = await clientFor(connect, props).getConfiguration(props.configurationId);
+        if (!found) return {};
+        // Keep the declared form when the hub's content is canonically the same.
+        const content = sameContent(found.content, props.content) ? props.content : normalizeContent(found.content);
+        return {
+          id,
+          props: deploymentOutputs({ ...props, content, targetCondition: found.targetCondition, priority: found.priority, labels: found.labels ?? {} }, found.etag),
+        };
+      } catch (err) {
+        if (isHubGone(err)) return {};
+        throw err;
+      }
     },
 
     async update(_id, _olds, news) {
       failIfInvalid(edgeDeploymentInputProblems(news), `EdgeDeployment '${news.configurationId}'`);
-      const updated = await clientFor(connect, news).createOrUpdateConfiguration(configurationSpec(news), { ifMatch: "*" });
-      return { outs: deploymentOutputs(news, updated.etag) };
+      const client = clientFor(connect, news);
+      const spec = configurationSpec(news);
+      // Read-modify-write with the configuration's etag; gone meanwhile means create it again.
+      const current = await client.getConfiguration(news.configurationId);
+      const held = current
+        ? await client.createOrUpdateConfiguration({ ...spec, content: current.content }, { ifMatch: current.etag })
+        : await client.createOrUpdateConfiguration(spec);
+      return { outs: deploymentOutputs(news, held.etag) };
     },
 
     async delete(_id, props) {
-      await clientFor(connect, props).deleteConfiguration(props.configurationId);
+      try {
+        await clientFor(connect, props).deleteConfiguration(props.configurationId);
+      } catch (err) {
+        if (!isHubGone(err)) throw err;
+      }
     },
   };
 }
 
-function deviceContentOutputs(i: EdgeDeviceContentInputs): EdgeDeviceContentOutputs {
-  return { ...pickConnection(i), deviceId: i.deviceId, content: i.content, contentHash: contentHash(i.content) };
+function deviceContentOutputs(i: EdgeDeviceContentInputs, appliedGenerationId: string): EdgeDeviceContentOutputs {
+  return {
+    ...pickConnection(i),
+    deviceId: i.deviceId,
+    content: i.content,
+    ...(i.deviceGenerationId !== undefined ? { deviceGenerationId: i.deviceGenerationId } : {}),
+    contentHash: contentHash(i.content),
+    appliedGenerationId,
+  };
+}
+
+/** Why the content must be (re-)applied, or undefined when what the device holds is current. */
+function contentStale(olds: EdgeDeviceContentOutputs, news: EdgeDeviceContentInputs): string | undefined {
+  if (canonicalJson(olds.content) !== canonicalJson(news.content)) return "content";
+  // A refresh found the device re-created (new generationId): the hub dropped its module twins.
+  if (olds.contentHash !== contentHash(news.content)) return "contentHash";
+  if (news.deviceGenerationId !== undefined && news.deviceGenerationId !== olds.appliedGenerationId) return "deviceGenerationId";
+  return undefined;
 }
 
 /** The EdgeDeviceContent provider: one device's modules set directly, like the portal's "Set modules". */
 export function edgeDeviceContentProviderWith(
   connect: ClientFactory,
 ): pulumi.dynamic.ResourceProvider<EdgeDeviceContentInputs, EdgeDeviceContentOutputs> {
+  const apply = async (i: EdgeDeviceContentInputs): Promise<string> => {
+    const client = clientFor(connect, i);
+    await client.applyConfigurationContent(i.deviceId, i.content);
+    if (i.deviceGenerationId !== undefined && i.deviceGenerationId !== UNKNOWN) return i.deviceGenerationId;
+    return (await client.getDevice(i.deviceId))?.generationId ?? "";
+  };
   return {
     async check(_olds, news) {
       return { inputs: news, failures: edgeDeviceInputProblems({ deviceId: news.deviceId }) };
     },
 
     async diff(_id, olds, news) {
-      return diffBy(olds, news, ["hubHostName", "deviceId"], ["keyName", "hubKey", "content"]);
+      const base = diffBy(olds, news, ["hubHostName", "deviceId"], [...CONNECTION_UPDATES]);
+      const stale = contentStale(olds, news);
+      return stale ? { ...base, changes: true } : base;
     },
 
     async create(inputs) {
-      await clientFor(connect, inputs).applyConfigurationContent(inputs.deviceId, inputs.content);
-      return { id: `${inputs.hubHostName}/${inputs.deviceId}`, outs: deviceContentOutputs(inputs) };
+      const applied = await apply(inputs);
+      return { id: `${inputs.hubHostName}/${inputs.deviceId}`, outs: deviceContentOutputs(inputs, applied) };
+    },
+
+    async read(id, props) {
+      if (!props) return { id, props };
+      try {
+        const device = await clientFor(connect, props).getDevice(props.deviceId);
+        // The device is gone: so is its content; the next `up` applies it to the new device.
+        if (!device) return {};
+        if (device.generationId === props.appliedGenerationId) return { id, props };
+        return { id, props: { ...props, contentHash: "" } };
+      } catch (err) {
+        if (isHubGone(err)) return {};
+        throw err;
+      }
     },
 
     async update(_id, olds, news) {
-      if (canonicalJson(olds.content) !== canonicalJson(news.content)) {
-        await clientFor(connect, news).applyConfigurationContent(news.deviceId, news.content);
-      }
-      return { outs: deviceContentOutputs(news) };
+      const applied = contentStale(olds, news) ? await apply(news) : olds.appliedGenerationId;
+      return { outs: deviceContentOutputs(news, applied) };
     },
 
     // Deliberately does nothing. The hub has no "unapply": the only way to take content off a

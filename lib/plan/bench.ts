@@ -48,3 +48,26 @@ export function benchVerdicts(rows: BenchRow[], targets = { devSeconds: 3, fleet
   }
   return verdicts;
 }
+
+/** One throttled-fleet run: devices created against the fake hub at scaled real rates. */
+export interface ThrottledFleetRun {
+  devices: number;
+  /** The pacing floor at the scaled rates, in seconds. */
+  floorSeconds: number;
+  tookSeconds: number;
+  failures: number;
+}
+
+/** The bench's line, exactly: `throttled fleet: <N> devices, floor <F> s, took <T> s, ratio <T/F>, failures <K>`. */
+export function throttledFleetLine(r: ThrottledFleetRun): string {
+  return `throttled fleet: ${r.devices} devices, floor ${r.floorSeconds.toFixed(1)} s, took ${r.tookSeconds.toFixed(1)} s, ratio ${(r.tookSeconds / r.floorSeconds).toFixed(2)}, failures ${r.failures}`;
+}
+
+/** Targets (issue 12): at most 1.2 times the floor, and no failure. */
+export function throttledFleetVerdicts(r: ThrottledFleetRun, maxRatio = 1.2): Verdict[] {
+  const ratio = r.tookSeconds / r.floorSeconds;
+  return [
+    { target: `throttled fleet of ${r.devices} within ${maxRatio}x the pacing floor`, measured: `${ratio.toFixed(2)}x`, ok: ratio <= maxRatio },
+    { target: `throttled fleet of ${r.devices} without failures`, measured: `${r.failures} failure(s)`, ok: r.failures === 0 },
+  ];
+}

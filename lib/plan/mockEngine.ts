@@ -16,6 +16,8 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const SECRET_MARKER = "[secret]";
 export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const MOCK_OWNER_KEY = Buffer.from("mock-iothubowner-key-for-tests-only").toString("base64");
+/** The mock key of the program's own data-plane policy (`pulumi-dataplane`). */
+export const MOCK_DATAPLANE_KEY = Buffer.from("mock-pulumi-dataplane-key-for-tests-only").toString("base64");
 export const MOCK_SUFFIX = "a1b2c3";
 
 export interface DeclaredResource {
@@ -214,6 +216,9 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
     },
     call: (args) => {
       if (args.token === "azure-native:iothub:listIotHubResourceKeysForKeyName") {
+        if (args.inputs.keyName === "pulumi-dataplane") {
+          return { keyName: "pulumi-dataplane", primaryKey: MOCK_DATAPLANE_KEY, secondaryKey: MOCK_DATAPLANE_KEY, rights: "RegistryRead, RegistryWrite, ServiceConnect" };
+        }
         return { keyName: "iothubowner", primaryKey: MOCK_OWNER_KEY, secondaryKey: MOCK_OWNER_KEY, rights: "RegistryWrite, ServiceConnect, DeviceConnect" };
       }
       return { ...args.inputs };

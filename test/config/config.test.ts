@@ -26,6 +26,9 @@ const BAD: BadCase[] = [
   { what: "an unknown hub tier", set: { hubSku: "S4" }, key: "hubSku", value: '"S4"', allowed: "allowed: F1, S1, S2, S3" },
   { what: "F1 with two units", set: { hubSku: "F1", hubUnits: 2 }, key: "hubUnits", value: '"2"', allowed: "allowed for F1: a whole number from 1 to 1" },
   { what: "S3 with eleven units", set: { hubSku: "S3", hubUnits: 11 }, key: "hubUnits", value: '"11"', allowed: "allowed for S3: a whole number from 1 to 10" },
+  { what: "an unknown data-plane auth mode", set: { dataPlaneAuth: "iothubowner" }, key: "dataPlaneAuth", value: '"iothubowner"', allowed: "allowed: sas, entra" },
+  { what: "a data-plane retry budget of 0 minutes", set: { dataPlaneRetryMinutes: 0 }, key: "dataPlaneRetryMinutes", value: '"0"', allowed: "from 1 to 120" },
+  { what: "a data-plane retry budget over 2 hours", set: { dataPlaneRetryMinutes: 121 }, key: "dataPlaneRetryMinutes", value: '"121"', allowed: "from 1 to 120" },
   { what: "retention under 30 days", set: { workspaceRetentionDays: 7 }, key: "workspaceRetentionDays", value: '"7"', allowed: "from 30 to 730" },
   { what: "a negative daily cap", set: { workspaceDailyCapGb: "-1" }, key: "workspaceDailyCapGb", value: '"-1"', allowed: "allowed: empty (no cap) or a number of GB above 0" },
   { what: "an unknown Bastion SKU", set: { bastionSku: "Free" }, key: "bastionSku", value: '"Free"', allowed: "allowed: Developer, Basic, Standard, Premium" },
@@ -253,5 +256,18 @@ describe("defaults and good config", () => {
       const r = validateConfig(stackFileConfig(stack), stack);
       assert.ok(r.ok, `${stack}: ${JSON.stringify(!r.ok && r.errors)}`);
     }
+  });
+});
+
+describe("data-plane access config", () => {
+  test("the retry budget's limits 1 and 120 minutes are accepted, and sas with 15 minutes is the default", () => {
+    for (const minutes of [1, 120]) {
+      const r = validateConfig({ ...stackFileConfig("dev"), ...stackFileToRaw({ dataPlaneRetryMinutes: minutes }) }, "dev");
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+      if (r.ok) assert.equal(r.config.dataPlane.retryMinutes, minutes);
+    }
+    const d = validateConfig(stackFileConfig("dev"), "dev");
+    assert.ok(d.ok);
+    if (d.ok) assert.deepEqual(d.config.dataPlane, { auth: "sas", retryMinutes: 15 });
   });
 });

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import Ajv04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
 import { IotHubClient, IotHubError, parseRetryAfter, type DeviceSpec, type IotHubClientOptions } from "../../lib/iothub/client";
+import { Pacer } from "../../lib/iothub/limiter";
 import { createSasToken, sasSignature } from "../../lib/iothub/sas";
 import { FakeHub } from "../helpers/fakeHub";
 import { schemaPath } from "../helpers/validators";
@@ -184,26 +185,43 @@ test("creation succeeds after transient faults without creating the device twice
   }
 });
 
-test("a create that meets a device which existed before the call fails instead of adopting it", async () => {
+test("a create that meets the same device from an earlier, unrecorded create adopts it without creating twice", async () => {
   const { c } = realNowClient();
   const spec = edgeDevice("preexisting");
-  await c.createOrUpdateDevice(spec);
-  await assert.rejects(c.createOrUpdateDevice(spec), (err: IotHubError) => {
-    assert.equal(err.status, 409);
-    assert.match(err.message, /createDevice of device 'preexisting-\d+' failed: HTTP 409: the device already exists/);
-    return true;
-  });
-  assert.equal(hub.sent("GET", `/devices/${spec.deviceId}`).length, 0);
+  const first = await c.createOrUpdateDevice(spec);
+  const again = await c.createOrUpdateDevice(spec);
+  assert.equal(again.etag, first.etag);
+  assert.equal(hub.creations.get(`/devices/${spec.deviceId}`), 1);
+  assert.equal(hub.sent("GET", `/devices/${spec.deviceId}`).length, 1, "adopted after reading the device back");
 });
 
-test("after an ambiguous create, a device with other credentials is not taken over", async () => {
+test("a create that meets a device with other credentials refuses it and says how to recover without import", async () => {
   const { c } = realNowClient();
   const spec = edgeDevice("hijack");
   const path = `/devices/${spec.deviceId}`;
-  // Somebody else creates the id with another thumbprint while our first attempt times out unprocessed.
+  // Somebody else created the id with another thumbprint.
   await realNowClient().c.createOrUpdateDevice({ ...spec, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "B".repeat(40) } } });
   hub.inject({ method: "PUT", path }, { kind: "reset" });
-  await assert.rejects(c.createOrUpdateDevice(spec), /not the one this request created; refusing to take it over/);
+  await assert.rejects(c.createOrUpdateDevice(spec), (err: IotHubError) => {
+    assert.equal(err.status, 409);
+    assert.match(err.message, /already exists and differs from the one this stack declares; refusing to take it over/);
+    assert.match(err.message, /az iot hub device-identity delete --hub-name <hub> --device-id 'hijack-\d+'/);
+    assert.match(err.message, /`pulumi import` cannot adopt dynamic resources/);
+    return true;
+  });
+  const stored = hub.devices.get(spec.deviceId) as { authentication: { x509Thumbprint: { primaryThumbprint: string } } };
+  assert.equal(stored.authentication.x509Thumbprint.primaryThumbprint, "B".repeat(40), "the other device is untouched");
+});
+
+test("adoption compares both thumbprints: a device whose secondary differs is refused", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("secondary");
+  await c.createOrUpdateDevice({ ...spec, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "A".repeat(40), secondaryThumbprint: "C".repeat(40) } } });
+  await assert.rejects(c.createOrUpdateDevice(spec), /differs from the one this stack declares/);
+  // A missing secondary counts as the primary, on either side.
+  const same = edgeDevice("secondary-same");
+  await c.createOrUpdateDevice({ ...same, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "A".repeat(40), secondaryThumbprint: "A".repeat(40) } } });
+  assert.equal((await c.createOrUpdateDevice(same)).deviceId, same.deviceId);
 });
 
 test("delete sends If-Match * and is idempotent: a device already gone counts as deleted", async () => {
@@ -329,4 +347,135 @@ test("parseRetryAfter reads seconds, HTTP dates and ignores garbage", () => {
   assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 20_000), 0);
   assert.equal(parseRetryAfter("soon", 0), undefined);
   assert.equal(parseRetryAfter(null, 0), undefined);
+});
+
+test("the retry budget is time, not a count: a hub that keeps answering 503 is retried until the budget is spent, then fails", async () => {
+  let clock = NOW;
+  const sleeps: number[] = [];
+  const c = new IotHubClient({
+    hostName: hub.hostName, keyName: "iothubowner", key: KEY, baseUrl: hub.baseUrl, timeoutMs: 150,
+    minDelayMs: 1000, maxDelayMs: 1000, random: () => 1, retryBudgetMs: 10_000,
+    now: () => clock,
+    sleep: async (ms) => { sleeps.push(ms); clock += ms; },
+  });
+  hub.inject({ path: "/configurations/budget" }, ...Array.from({ length: 40 }, () => ({ kind: "status", status: 503 }) as const));
+  await assert.rejects(c.getConfiguration("budget"), (err: IotHubError) => {
+    assert.equal(err.status, 503);
+    // 1 s steps: retries at 1..10 s fit the 10 s budget, the 11th would not.
+    assert.equal(err.attempts, 11);
+    return true;
+  });
+  assert.equal(sleeps.length, 10);
+});
+
+test("with a 5 s budget the same hub gets 6 attempts: the budget, not a count, ends the call", async () => {
+  let clock = NOW;
+  const c = new IotHubClient({
+    hostName: hub.hostName, keyName: "iothubowner", key: KEY, baseUrl: hub.baseUrl, timeoutMs: 150,
+    minDelayMs: 1000, maxDelayMs: 1000, random: () => 1, retryBudgetMs: 5_000,
+    now: () => clock,
+    sleep: async (ms) => { clock += ms; },
+  });
+  hub.inject({ path: "/configurations/budget5" }, ...Array.from({ length: 40 }, () => ({ kind: "status", status: 503 }) as const));
+  await assert.rejects(c.getConfiguration("budget5"), (err: IotHubError) => err.attempts === 6);
+});
+
+test("a 429's Retry-After holds back the other requests to the same hub through the shared pacer", async () => {
+  const pacer = new Pacer(0);
+  const { c } = realNowClient({ pacer: () => pacer, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+  const a = edgeDevice("held");
+  hub.inject({ method: "PUT", path: `/devices/${a.deviceId}` }, { kind: "status", status: 429, headers: { "retry-after": "0.2" } });
+  const t0 = Date.now();
+  const first = c.createOrUpdateDevice(a);
+  await new Promise((r) => setTimeout(r, 50));
+  await c.getDevice("someone-else");
+  assert.ok(Date.now() - t0 >= 190, `an unrelated request started ${Date.now() - t0} ms in, inside the Retry-After`);
+  await first;
+});
+
+test("a hub whose DNS name is gone fails at once with hubGone and no retry", async () => {
+  const c = new IotHubClient({ hostName: "gone-hub.azure-devices.net", keyName: "iothubowner", key: KEY, baseUrl: "http://gone-hub.invalid", timeoutMs: 5000 });
+  await assert.rejects(c.deleteDevice("edge-1"), (err: IotHubError) => {
+    assert.equal(err.hubGone, true);
+    assert.equal(err.attempts, 1);
+    assert.match(err.message, /ENOTFOUND/);
+    return true;
+  });
+});
+
+test("IotHubNotFound marks the error hubGone, an ordinary 404 on delete does not fail at all", async () => {
+  const gone = await FakeHub.start({ key: KEY });
+  try {
+    const c = new IotHubClient({ hostName: gone.hostName, keyName: "iothubowner", key: KEY, baseUrl: gone.baseUrl, retries: 3, minDelayMs: 1, maxDelayMs: 2 });
+    await c.deleteDevice("never-existed");
+    gone.gone = true;
+    await assert.rejects(c.deleteDevice("edge-1"), (err: IotHubError) => err.hubGone && err.attempts === 1 && err.status === 404);
+  } finally {
+    await gone.close();
+  }
+});
+
+test("updateDevice reads the device, writes back with its etag and keeps the fields it does not own", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("rmw");
+  await c.createOrUpdateDevice(spec);
+  // Another tool disabled the device with a reason.
+  const stored = hub.devices.get(spec.deviceId)!;
+  hub.devices.set(spec.deviceId, { ...stored, status: "disabled", statusReason: "stolen" });
+  const etag = String(hub.devices.get(spec.deviceId)!.etag);
+  await c.updateDevice(spec.deviceId, (d) => ({ ...d, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "D".repeat(40), secondaryThumbprint: "D".repeat(40) } } }));
+  const put = hub.sent("PUT", `/devices/${spec.deviceId}`).at(-1)!;
+  assert.equal(put.headers["if-match"], `"${etag}"`);
+  const after = hub.devices.get(spec.deviceId) as { status: string; statusReason: string; authentication: unknown };
+  assert.equal(after.statusReason, "stolen");
+  assert.equal(after.status, "disabled");
+  assert.deepEqual(after.authentication, { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "D".repeat(40), secondaryThumbprint: "D".repeat(40) } });
+});
+
+test("updateDevice re-reads after a concurrent write (412) and then succeeds", async () => {
+  const { c } = realNowClient();
+  const spec = edgeDevice("race");
+  await c.createOrUpdateDevice(spec);
+  hub.inject({ method: "PUT", path: `/devices/${spec.deviceId}` }, { kind: "status", status: 412 });
+  await c.updateDevice(spec.deviceId, (d) => ({ ...d }));
+  assert.equal(hub.sent("GET", `/devices/${spec.deviceId}`).length, 2);
+  assert.equal(hub.sent("PUT", `/devices/${spec.deviceId}`).length, 3, "create, the refused write, the write after re-reading");
+});
+
+test("a configuration create meeting an existing one adopts it when the content is canonically the same, even with deviceContent/moduleContent beside it", async () => {
+  const { c } = realNowClient();
+  const spec = { id: "dep-adopt", content: { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } }, targetCondition: "tags.a='b'", priority: 1, labels: {} };
+  await c.createOrUpdateConfiguration(spec);
+  hub.contentExtras = true;
+  try {
+    const adopted = await c.createOrUpdateConfiguration(spec);
+    assert.equal(adopted.id, "dep-adopt");
+    await assert.rejects(
+      c.createOrUpdateConfiguration({ ...spec, content: { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: { r: "FROM /messages/* INTO $upstream" } } } } } }),
+      /configuration 'dep-adopt' failed: HTTP 409: .*differs.*az iot edge deployment delete --hub-name <hub> --deployment-id 'dep-adopt'/,
+    );
+  } finally {
+    hub.contentExtras = false;
+  }
+});
+
+test("Microsoft Entra mode sends the token source's bearer token, and the token never reaches an error", async () => {
+  const entra = await FakeHub.start({ key: KEY, bearerToken: "entra-token-123", disableLocalAuth: true });
+  try {
+    let calls = 0;
+    const c = new IotHubClient({
+      hostName: entra.hostName, baseUrl: entra.baseUrl, retries: 0,
+      tokenSource: async () => { calls++; return { token: "entra-token-123", expiresOnMs: Date.now() + 3_600_000 }; },
+    });
+    await c.createOrUpdateDevice(edgeDevice("entra"));
+    await c.getDevice("x");
+    assert.equal(calls, 1, "the token is cached until shortly before it expires");
+    assert.equal(entra.requests[0].headers.authorization, "Bearer entra-token-123");
+    entra.inject({ path: "/devices/boom" }, { kind: "status", status: 400, body: { Message: "echo Bearer entra-token-123" } });
+    await assert.rejects(c.getDevice("boom"), (err: Error) => !err.message.includes("entra-token-123"));
+    const sas = new IotHubClient({ hostName: entra.hostName, keyName: "iothubowner", key: KEY, baseUrl: entra.baseUrl, retries: 0 });
+    await assert.rejects(sas.getDevice("x"), /HTTP 401/, "a hub with local auth disabled refuses SAS");
+  } finally {
+    await entra.close();
+  }
 });

@@ -50,14 +50,14 @@ function deviceInputs(over: Partial<EdgeDeviceInputs> = {}): EdgeDeviceInputs {
   };
 }
 
-test("EdgeDevice create registers an IoT Edge device with X.509 thumbprints and twin tags, and no keys", async () => {
+test("EdgeDevice create registers an IoT Edge device with both X.509 thumbprints (secondary = primary when only one is given), twin tags, and no keys", async () => {
   const p = edgeDeviceProviderWith(connect);
   const inputs = deviceInputs();
   const { id, outs } = await p.create(inputs);
   assert.equal(id, inputs.deviceId);
   const stored = hub.devices.get(inputs.deviceId) as { capabilities: { iotEdge: boolean }; authentication: unknown };
   assert.equal(stored.capabilities.iotEdge, true);
-  assert.deepEqual(stored.authentication, { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_A.toUpperCase() } });
+  assert.deepEqual(stored.authentication, { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_A.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() } });
   assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, inputs.tags);
   assert.ok(outs?.etag && outs.generationId);
   assert.equal(outs?.primaryKey, undefined);
@@ -99,9 +99,12 @@ test("EdgeDevice create that made the device but could not tag it reports a part
   const p = edgeDeviceProviderWith(connect);
   const inputs = deviceInputs();
   hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 400, body: { Message: "ErrorCode:ArgumentInvalid" } });
-  await assert.rejects(p.create(inputs), (err: PartialCreateError) => {
+  const provider = "exports.handler = () => ({}); // the serialized provider text";
+  await assert.rejects(p.create({ ...inputs, __provider: provider } as EdgeDeviceInputs), (err: PartialCreateError) => {
     assert.ok(err instanceof PartialCreateError);
     assert.equal(err.id, inputs.deviceId);
+    // Without it, a later read or delete of this state fails in the provider host ("code must be a string").
+    assert.equal((err.properties as { __provider?: string }).__provider, provider);
     assert.deepEqual((err.properties as EdgeDeviceOutputs).tags, {});
     assert.match(err.message, /was created but its twin tags were not set: IoT Hub updateTwinTags of twin of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 400/);
     assert.ok(!err.message.includes(KEY));
@@ -139,25 +142,32 @@ test("EdgeDevice update patches removed tags to null and keeps sas keys", async 
   assert.equal(hub.sent("PUT", `/devices/${inputs.deviceId}`).length, 1, "a tag change does not rewrite the identity");
 });
 
-test("EdgeDevice update of the thumbprints replaces the identity with If-Match *", async () => {
+test("EdgeDevice update of the thumbprints reads the device and writes it back with its etag, keeping fields it does not own", async () => {
   const p = edgeDeviceProviderWith(connect);
   const inputs = deviceInputs();
   const { outs } = await p.create(inputs);
+  // An operator disabled the device with a reason, outside Pulumi.
+  hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, status: "disabled", statusReason: "maintenance" });
+  const etag = String(hub.devices.get(inputs.deviceId)!.etag);
   await p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B, secondaryThumbprint: THUMB_A } });
   const last = hub.sent("PUT", `/devices/${inputs.deviceId}`).at(-1)!;
-  assert.equal(last.headers["if-match"], "*");
-  assert.deepEqual((hub.devices.get(inputs.deviceId) as { authentication: unknown }).authentication, {
+  assert.equal(last.headers["if-match"], `"${etag}"`);
+  const stored = hub.devices.get(inputs.deviceId) as { authentication: unknown; status: string; statusReason: string };
+  assert.deepEqual(stored.authentication, {
     type: "selfSigned",
     x509Thumbprint: { primaryThumbprint: THUMB_B.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() },
   });
+  assert.equal(stored.statusReason, "maintenance");
+  assert.equal(stored.status, "disabled");
 });
 
-test("EdgeDevice update that meets 412 fails with a clear error and no retry", async () => {
+test("EdgeDevice update that keeps meeting 412 fails with a clear error after re-reading", async () => {
   const p = edgeDeviceProviderWith(connect);
   const inputs = deviceInputs();
   const { outs } = await p.create(inputs);
-  hub.inject({ method: "PUT", path: `/devices/${inputs.deviceId}` }, { kind: "status", status: 412 });
+  hub.inject({ method: "PUT", path: `/devices/${inputs.deviceId}` }, ...Array.from({ length: 3 }, () => ({ kind: "status", status: 412 }) as const));
   await assert.rejects(p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B } }), /updateDevice of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 412/);
+  assert.equal(hub.sent("GET", `/devices/${inputs.deviceId}`).length, 3, "re-read before each of the three writes");
 });
 
 test("EdgeDevice delete is idempotent", async () => {
@@ -213,11 +223,12 @@ test("EdgeDeployment creates, updates target/priority/labels in place, and delet
   const d = await p.diff!(id, outs!, news);
   assert.equal(d.changes, true);
   assert.deepEqual(d.replaces, []);
+  const etag = String(hub.configurations.get(id)!.etag);
   await p.update!(id, outs!, news);
   const stored = hub.configurations.get(id) as { targetCondition: string; priority: number };
   assert.equal(stored.targetCondition, "tags.environment='prod'");
   assert.equal(stored.priority, 20);
-  assert.equal(hub.sent("PUT", `/configurations/${id}`).at(-1)?.headers["if-match"], "*");
+  assert.equal(hub.sent("PUT", `/configurations/${id}`).at(-1)?.headers["if-match"], `"${etag}"`, "written back with the etag just read");
   await p.delete!(id, outs!);
   await p.delete!(id, outs!);
   assert.equal(hub.configurations.has(id), false);
@@ -229,7 +240,7 @@ test("EdgeDeployment content change replaces it, creating the new configuration 
   const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: { r: "FROM /messages/* INTO $upstream" } } } } };
   const news = { ...olds, content, configurationId: deploymentConfigurationId("replaced", content) };
   const d = await p.diff!(olds.configurationId, { ...olds, etag: "e" }, news);
-  assert.deepEqual(d.replaces, ["configurationId", "content"]);
+  assert.deepEqual(d.replaces, ["configurationId"], "the id, which carries the content hash, alone decides replacement");
   assert.equal(d.deleteBeforeReplace, false);
 });
 
@@ -335,7 +346,7 @@ test("under Pulumi mocks, many EdgeDevices register as dynamic resources, serial
   assert.equal(serializations, 2, "one serialization per provider object, not per resource");
   assert.equal(registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").length, N + 1);
   const first = registered.find((r) => r.name === "dev-0")!;
-  assert.equal(first.inputs.keyName, "iothubowner");
+  assert.equal(first.inputs.keyName, "pulumi-dataplane", "the default policy is the program's least-privilege one");
   assert.ok(!String(first.inputs.__provider).includes(KEY), "the key is in the serialized provider");
   assert.match(String(registered.find((r) => r.name === "dep")!.inputs.configurationId), /^edge-dev-[0-9a-f]{8}$/);
   // The mock engine ignores additionalSecretOutputs, so check what the resource asks the engine for.

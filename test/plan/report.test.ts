@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { benchVerdicts, median, type BenchRow } from "../../lib/plan/bench";
+import { benchVerdicts, median, throttledFleetLine, throttledFleetVerdicts, type BenchRow } from "../../lib/plan/bench";
 import { maskCloudInit, resourcesMermaid, resourcesPerComponent } from "../../lib/plan/report";
 import { MOCK_OWNER_KEY, type DeclaredResource } from "../../lib/plan/mockEngine";
 import { compileDraft04, repoRoot, schemaPath } from "../helpers/validators";
@@ -174,5 +174,21 @@ describe("benchmark arithmetic", () => {
     assert.equal(slowDev[0].ok, false);
     const big = benchVerdicts([row("f", 10, 1), row("f", 100, 2), row("f", 1000, 10, 1500)]);
     assert.equal(big.find((v) => v.target.includes("MB"))?.ok, false);
+  });
+});
+
+describe("the throttled-fleet bench line and its targets", () => {
+  test("the line has exactly the issue's shape", () => {
+    assert.equal(
+      throttledFleetLine({ devices: 1000, floorSeconds: 20, tookSeconds: 21.456, failures: 0 }),
+      "throttled fleet: 1000 devices, floor 20.0 s, took 21.5 s, ratio 1.07, failures 0",
+    );
+  });
+
+  test("ratio 1.2 passes and 1.21 fails; one failure fails", () => {
+    const ok = (took: number, failures = 0) => throttledFleetVerdicts({ devices: 1000, floorSeconds: 20, tookSeconds: took, failures }).map((v) => v.ok);
+    assert.deepEqual(ok(24), [true, true]);
+    assert.deepEqual(ok(24.2), [false, true]);
+    assert.deepEqual(ok(20, 1), [true, false]);
   });
 });

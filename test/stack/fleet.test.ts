@@ -12,6 +12,7 @@ import {
   isSecret,
   maskedOutputs,
   mockState,
+  MOCK_DATAPLANE_KEY,
   MOCK_OWNER_KEY,
   revealSecrets,
   SECRET_MARKER,
@@ -30,7 +31,7 @@ const T = {
 const FLEET_PARENT = "secure-iot-edge:index:EdgeFleet::fleet";
 const STACK_TAG = { stack: "secure-iot-edge-dev" };
 const CONFIGURATION_ID = /^secure-iot-edge-dev-[0-9a-f]{8}$/;
-const OWNER_KEY_TEXT = Buffer.from(MOCK_OWNER_KEY, "base64").toString("utf8");
+const DATAPLANE_KEY_TEXT = Buffer.from(MOCK_DATAPLANE_KEY, "base64").toString("utf8");
 
 type Props = Record<string, unknown>;
 const inputs = (r: DeclaredResource): Props => revealSecrets(r.inputs) as Props;
@@ -85,13 +86,17 @@ describe("dev fleet (mock engine: what the program declares)", () => {
     assert.ok(!s.secretOutputs.includes("deviceThumbprints"));
   });
 
-  test("the EdgeDevice carries the stack's twin tag and the hub owner key only as a secret", () => {
+  test("the EdgeDevice carries the stack's twin tag and the program's least-privilege policy key (not iothubowner) only as a secret", () => {
     const device = edgeDevices(s)[0];
     assert.deepEqual(inputs(device).tags, STACK_TAG);
     assert.equal(inputs(device).hubHostName, "iot-iotedge-dev-a1b2c3.azure-devices.net");
-    assert.equal(inputs(device).keyName, "iothubowner");
+    assert.equal(inputs(device).keyName, "pulumi-dataplane");
     assert.ok(isSecret(device.inputs.hubKey), "hubKey reaches the engine wrapped as a secret");
-    assert.equal((device.inputs.hubKey as { value: unknown }).value, MOCK_OWNER_KEY);
+    assert.equal((device.inputs.hubKey as { value: unknown }).value, MOCK_DATAPLANE_KEY);
+    assert.equal(inputs(device).dataPlaneAuth, "sas");
+    assert.equal(inputs(device).hubSku, "S1", "the provider paces by the hub's tier");
+    assert.equal(inputs(device).hubUnits, 1);
+    assert.equal(inputs(device).retryMinutes, 15);
   });
 
   test("declares one EdgeDeployment whose target condition selects the devices' tag", () => {
@@ -237,21 +242,23 @@ describe("no hub key or private key outside secrets (mock engine: what the progr
           const provider = d.inputs.__provider;
           assert.equal(typeof provider, "string", `${d.name} has a serialized provider`);
           assert.ok(String(provider).length > 1000, `${d.name}: the provider text is real code`);
-          assert.ok(!String(provider).includes(MOCK_OWNER_KEY), `${d.name}: base64 key in provider`);
-          assert.ok(!String(provider).includes(OWNER_KEY_TEXT), `${d.name}: decoded key in provider`);
+          assert.ok(!String(provider).includes(MOCK_DATAPLANE_KEY), `${d.name}: base64 key in provider`);
+          assert.ok(!String(provider).includes(DATAPLANE_KEY_TEXT), `${d.name}: decoded key in provider`);
         }
       });
 
-      test("every dynamic resource gets the hub key as a secret input", () => {
+      test("every dynamic resource gets the program's policy key as a secret input, and none the iothubowner key", () => {
         for (const d of dynamics(s)) {
           assert.ok(isSecret(d.inputs.hubKey), d.name);
-          assert.equal((d.inputs.hubKey as { value: unknown }).value, MOCK_OWNER_KEY, d.name);
+          assert.equal((d.inputs.hubKey as { value: unknown }).value, MOCK_DATAPLANE_KEY, d.name);
+          assert.ok(!JSON.stringify(d.inputs).includes(MOCK_OWNER_KEY), `${d.name}: iothubowner key in its inputs`);
         }
       });
 
       test("masked outputs contain neither the hub key nor any PRIVATE KEY, though the unmasked ones do hold keys", () => {
         const masked = JSON.stringify(maskedOutputs(s));
         assert.ok(!masked.includes(MOCK_OWNER_KEY));
+        assert.ok(!masked.includes(MOCK_DATAPLANE_KEY));
         assert.ok(!masked.includes("PRIVATE KEY"));
         assert.ok(JSON.stringify(s.outputs).includes("PRIVATE KEY"), "control: the SSH key is in the outputs, so masking did work");
       });
