@@ -9,15 +9,20 @@ import { DAILY_QUOTA_PER_UNIT, messageBudget } from "../plan/budget";
 import { securityStreams } from "../edge/agentStreams";
 import { isCalendarDate } from "./dates";
 import {
-  ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
+  ALERT_FREQUENCIES, BASTION_SKUS, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, DPS_ATTESTATIONS, FLEET_PROVISIONING_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
   RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
-  type AgentConfig, type BastionSku, type DeploymentMode, type DeviceAuthMode, type EventPriority, type HubSku,
+  type AgentConfig, type BastionSku, type DeploymentMode, type DeviceAuthMode, type DpsAttestation, type EventPriority, type FleetProvisioning, type HubSku,
   type IotEdgeVersion, type RecommendationType, type VmImage,
 } from "./types";
 
 export * from "./types";
 
 export const PROJECT = "secure-iot-edge";
+
+/** Each registry device is three declared resources; past this, state and preview time suffer. */
+export const MAX_REGISTRY_DEVICES = 5000;
+/** dps declares nothing per device; the bound keeps generated names and the plan sane (DPS's own quota: unconfirmed). */
+export const MAX_DPS_DEVICES = 100000;
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 type DefaultValue = string | number | boolean | string[];
@@ -82,7 +87,9 @@ export const CONFIG_SPEC = {
   storeAndForwardTtlSecs: { type: "integer", default: 7200, description: "edgeHub store-and-forward time to live in seconds, 60-604800." },
   deploymentMode: { type: "string", default: "at-scale", description: "at-scale: one IoT Hub deployment targets every device by twin tag; single-device: the content is applied to each device directly (the portal's Set modules), at most 10 devices." },
   deploymentPriority: { type: "integer", default: 10, description: "Priority of the at-scale edge deployment, 0-2147483647." },
-  edgeDeviceCount: { type: "integer", default: 1, description: "Number of edge device identities (edge-001, edge-002, ...), 1-5000; ignored when edgeDeviceNames is set." },
+  fleetProvisioning: { type: "string", default: "registry", description: "registry: the stack declares one IoT Hub identity per edge device (3 resources each); dps: devices join through a Device Provisioning Service enrollment group, and the number of resources no longer grows with the fleet. See docs/dps.md." },
+  dpsAttestation: { type: "string", default: "x509", description: "dps only: how devices attest, x509 (a certificate signed by the stack's intermediate CA) or symmetricKey (a key derived from the enrollment group's key)." },
+  edgeDeviceCount: { type: "integer", default: 1, description: `Number of edge devices (edge-001, edge-002, ...): 1-${MAX_REGISTRY_DEVICES} with fleetProvisioning registry, 1-${MAX_DPS_DEVICES} with dps; ignored when edgeDeviceNames is set.` },
   edgeDeviceNames: { type: "array", default: [], description: "Explicit edge device ids (lower-case letters, digits, hyphens; 2-32 characters). Overrides edgeDeviceCount." },
   simulatedDevices: { type: "integer", default: 1, description: "How many of the edge devices (the first ones) get an edge VM, 0-10." },
   alertEmails: { type: "array", default: [], description: "E-mail addresses that receive security alerts." },
@@ -123,6 +130,8 @@ export interface StackConfig {
     deploymentMode: DeploymentMode;
     deploymentPriority: number;
   };
+  /** How the fleet's devices get their hub identity; the attestation applies to dps only. */
+  provisioning: { mode: FleetProvisioning; dpsAttestation: DpsAttestation };
   agent: AgentConfig;
   fleet: { devices: string[]; simulated: string[] };
   alerts: { emails: string[]; severity: number; evaluationFrequency: string; sshFailureThreshold: number };
@@ -354,8 +363,13 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
     r.warnings.push(`${PROJECT}:securityAgent = "classic-module": Microsoft ended support for the azureiotsecurity module on 2022-03-01 and documents it only with edgeHub 1.0.8.3 or older; prefer micro-agent`);
   }
 
+  const fleetProvisioning = r.oneOf("fleetProvisioning", FLEET_PROVISIONING_MODES);
+  const dpsAttestation = r.oneOf("dpsAttestation", DPS_ATTESTATIONS);
+  if (fleetProvisioning === "dps" && deploymentMode === "single-device") {
+    r.fail("deploymentMode", deploymentMode, "devices that join through DPS are reached only by the at-scale deployment's target condition; allowed: at-scale, or fleetProvisioning registry");
+  }
   const names = r.list("edgeDeviceNames");
-  const count = r.integer("edgeDeviceCount", 1, 5000);
+  const count = r.integer("edgeDeviceCount", 1, fleetProvisioning === "dps" ? MAX_DPS_DEVICES : MAX_REGISTRY_DEVICES);
   let devices: string[];
   if (names.length > 0) {
     const seen = new Set<string>();
@@ -364,6 +378,8 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
       if (seen.has(n)) r.fail("edgeDeviceNames", n, "listed twice; allowed: unique names");
       seen.add(n);
     }
+    const maxNames = fleetProvisioning === "dps" ? MAX_DPS_DEVICES : MAX_REGISTRY_DEVICES;
+    if (names.length > maxNames) r.fail("edgeDeviceNames", `${names.length} names`, `allowed: at most ${maxNames} devices with fleetProvisioning ${fleetProvisioning}`);
     if (count !== 1 && count !== names.length) r.fail("edgeDeviceCount", count, `edgeDeviceNames lists ${names.length} devices; allowed: leave edgeDeviceCount at 1 or set it to ${names.length}`);
     devices = names;
   } else {
@@ -419,6 +435,7 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
       bastion: { sku: bastionSku, scaleUnits },
       vm: { size: vmSize, image, imageVersion, adminUsername, autoShutdown },
       edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentMode, deploymentPriority },
+      provisioning: { mode: fleetProvisioning, dpsAttestation },
       agent: {
         mode,
         classicImageTag,
