@@ -17,6 +17,7 @@ import { EdgeFleet } from "./components/fleet";
 import { EdgeHost } from "./components/edgeHost";
 import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
+import { DPS_GLOBAL_ENDPOINT, DPS_HUB_POLICY, ProvisioningService } from "./components/provisioningService";
 import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
 import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
 
@@ -31,6 +32,8 @@ function main() {
     lock: config.lifecycle.resourceGroupLock,
   });
   const rg = group.resourceGroupName;
+  const dpsMode = config.provisioning.mode === "dps";
+  const targeting = fleetTargeting(config.project, config.stage);
   const names = group.names;
 
   const logs = new LogWorkspace("workspace", {
@@ -50,6 +53,7 @@ function main() {
     units: config.hub.units,
     workspaceId: logs.workspaceId,
     tags,
+    extraAccessPolicies: dpsMode ? [DPS_HUB_POLICY] : undefined,
   }, { parent: group });
 
   const defender = new DefenderForIot("defender", {
@@ -74,12 +78,30 @@ function main() {
     tags,
   }, { parent: group });
 
+  // dps: devices register themselves, so nothing is declared per device of the fleet. Until the
+  // hosts' delivery channel carries the DPS config.toml (dpsHostProvisioning below), the simulated
+  // VMs keep registry identities: at most 10, whatever edgeDeviceCount is.
+  const registryDevices = dpsMode ? config.fleet.simulated : config.fleet.devices;
+  const provisioning = dpsMode ? new ProvisioningService("dps", {
+    resourceGroupName: rg,
+    dpsName: names.apply((n) => n.dps),
+    location: config.hub.region,
+    hubName: hub.hubName,
+    hubHostName: hub.hostName,
+    attestation: config.provisioning.dpsAttestation,
+    enrollmentGroupId: `${config.project}-${config.stage}-${config.provisioning.dpsAttestation === "x509" ? "x509" : "symkey"}`,
+    twinTags: targeting.tags,
+    simulatedDevices: config.fleet.simulated,
+    iotEdgeVersion: config.edge.version,
+    tags,
+  }, { parent: group }) : undefined;
+
   const fleet = new EdgeFleet("fleet", {
     hubHostName: hub.hostName,
     hubKey: hub.ownerKey,
-    devices: config.fleet.devices,
+    devices: registryDevices,
     deviceAuth: config.edge.deviceAuth,
-    targeting: fleetTargeting(config.project, config.stage),
+    targeting,
     manifest: stackManifest(config),
     deploymentMode: config.edge.deploymentMode,
     deploymentBaseName: `${config.project}-${config.stage}`,
@@ -155,7 +177,20 @@ function main() {
       return [deviceId, { vmName: h.vmName, vmId: h.vmId, privateIp: h.privateIp, adminUsername: config.vm.adminUsername, connect }];
     })),
     /** Secret: credentials for the devices without a VM, to provision real devices with. */
-    deviceCredentials: pulumi.secret(Object.fromEntries(config.fleet.devices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
+    deviceCredentials: pulumi.secret(Object.fromEntries(registryDevices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
+    /** dps only: what `npm run bundle` reads to provision a physical device; keys are secrets. */
+    dps: provisioning ? {
+      dpsName: provisioning.dpsName,
+      idScope: provisioning.idScope,
+      globalEndpoint: DPS_GLOBAL_ENDPOINT,
+      enrollmentGroupId: provisioning.enrollmentGroupId,
+      attestation: config.provisioning.dpsAttestation,
+      iotEdgeVersion: config.edge.version,
+      ...(provisioning.groupKey ? { groupKey: provisioning.groupKey } : {}),
+      ...(provisioning.rootCertPem ? { rootCertPem: provisioning.rootCertPem, intermediateCertPem: provisioning.intermediateCertPem, intermediateKeyPem: provisioning.intermediateKeyPem } : {}),
+    } : undefined,
+    /** dps only, secret: per simulated device, the DPS config.toml (and X.509 identity) its host applies. */
+    dpsHostProvisioning: provisioning ? pulumi.secret(pulumi.all(provisioning.hosts)) : undefined,
     /** Secret. `pulumi stack output sshPrivateKeys --show-secrets`; see the README for Bastion. */
     sshPrivateKeys: pulumi.secret(Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], h.sshPrivateKey]))),
     portal: {

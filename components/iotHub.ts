@@ -15,7 +15,21 @@ export interface SecuredIotHubArgs {
   /** Workspace that receives all hub logs and metrics. */
   workspaceId: pulumi.Input<string>;
   tags: Record<string, string>;
+  /**
+   * Shared access policies to add to the hub's default ones (e.g. the DPS link's). Declaring any
+   * policy makes the list explicit, so the defaults are declared with it and kept. Default: none.
+   */
+  extraAccessPolicies?: { keyName: string; rights: iothub.AccessRights }[];
 }
+
+/** The policies Azure creates on a new hub; an explicit list must repeat them or they are removed. */
+export const DEFAULT_HUB_ACCESS_POLICIES: { keyName: string; rights: iothub.AccessRights }[] = [
+  { keyName: "iothubowner", rights: "RegistryWrite, ServiceConnect, DeviceConnect" },
+  { keyName: "service", rights: "ServiceConnect" },
+  { keyName: "device", rights: "DeviceConnect" },
+  { keyName: "registryRead", rights: "RegistryRead" },
+  { keyName: "registryReadWrite", rights: "RegistryWrite" },
+];
 
 /**
  * An IoT Hub that accepts TLS 1.2 only, keeps the built-in fallback route, and sends every log
@@ -42,6 +56,7 @@ export class SecuredIotHub extends pulumi.ComponentResource {
       sku: { name: args.sku, capacity: args.units },
       properties: {
         minTlsVersion: "1.2",
+        ...(args.extraAccessPolicies?.length ? { authorizationPolicies: [...DEFAULT_HUB_ACCESS_POLICIES, ...args.extraAccessPolicies] } : {}),
         routing: {
           // Without routes of our own, the fallback route keeps device messages (including the
           // security agent's) flowing to the built-in endpoint that Defender for IoT reads.

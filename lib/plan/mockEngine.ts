@@ -17,6 +17,8 @@ export const SECRET_MARKER = "[secret]";
 export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const MOCK_OWNER_KEY = Buffer.from("mock-iothubowner-key-for-tests-only").toString("base64");
 export const MOCK_SUFFIX = "a1b2c3";
+export const MOCK_ID_SCOPE = "0ne00A1B2C3";
+export const MOCK_DPS_KEY = Buffer.from("mock-provisioningserviceowner-key-for-tests-only").toString("base64");
 
 export interface DeclaredResource {
   type: string;
@@ -88,6 +90,7 @@ const ARM_TYPES: Record<string, string> = {
   "azure-native:network:NetworkInterface": "Microsoft.Network/networkInterfaces",
   "azure-native:compute:VirtualMachine": "Microsoft.Compute/virtualMachines",
   "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
+  "azure-native:deviceprovisioningservices:IotDpsResource": "Microsoft.Devices/provisioningServices",
   "azure-native:monitor:DataCollectionRule": "Microsoft.Insights/dataCollectionRules",
 };
 
@@ -115,6 +118,14 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     }
     case "tls:index/privateKey:PrivateKey":
       return { id: name, state: { ...inputs, privateKeyPem: mockPrivateKeyPem(), privateKeyOpenssh: mockPrivateKeyPem(), publicKeyOpenssh: mockPublicKeyOpenssh(name) } };
+    case "random:index/randomBytes:RandomBytes": {
+      const bytes = Buffer.alloc(Number(plain.length ?? 32), name);
+      return { id: name, state: { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") } };
+    }
+    case "tls:index/certRequest:CertRequest":
+      return { id: name, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(name).toString("base64")}\n-----END CERTIFICATE REQUEST-----\n` } };
+    case "tls:index/locallySignedCert:LocallySignedCert":
+      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(name) } };
     case "tls:index/selfSignedCert:SelfSignedCert": {
       const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
       return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(cn) } };
@@ -133,6 +144,9 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
       const arm = ARM_TYPES[type] ?? `Mock.${type.split(":")[1] ?? "unknown"}/${type.split(":")[2] ?? "unknown"}`;
       const state: Record<string, unknown> = { ...inputs, name: n };
       if (type === "azure-native:iothub:IotHubResource") state.properties = { ...(plain.properties as object), hostName: `${n}.azure-devices.net` };
+      if (type === "azure-native:deviceprovisioningservices:IotDpsResource") {
+        state.properties = { ...(plain.properties as object), idScope: MOCK_ID_SCOPE, serviceOperationsHostName: `${n}.azure-devices-provisioning.net` };
+      }
       if (type === "azure-native:operationalinsights:Workspace") state.customerId = "11111111-2222-3333-4444-555555555555";
       return { id: `${sub}/resourceGroups/${rg}/providers/${arm}/${n}`, state };
     }
@@ -202,6 +216,9 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
     call: (args) => {
       if (args.token === "azure-native:iothub:listIotHubResourceKeysForKeyName") {
         return { keyName: "iothubowner", primaryKey: MOCK_OWNER_KEY, secondaryKey: MOCK_OWNER_KEY, rights: "RegistryWrite, ServiceConnect, DeviceConnect" };
+      }
+      if (args.token === "azure-native:deviceprovisioningservices:listIotDpsResourceKeysForKeyName") {
+        return { keyName: args.inputs.keyName, primaryKey: MOCK_DPS_KEY, secondaryKey: MOCK_DPS_KEY, rights: "ServiceConfig, EnrollmentRead, EnrollmentWrite, DeviceConnect, RegistrationStatusRead, RegistrationStatusWrite" };
       }
       return { ...args.inputs };
     },
