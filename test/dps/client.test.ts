@@ -5,7 +5,7 @@
 import { describe, test, beforeEach, afterEach } from "node:test";
 import * as assert from "node:assert/strict";
 import { DpsClient, DPS_API_VERSION, type EnrollmentGroupSpec } from "../../lib/dps/client";
-import { enrollmentGroupDiff, enrollmentGroupInputProblems, enrollmentGroupProviderWith, enrollmentGroupSpec, type EnrollmentGroupInputs } from "../../lib/dps/provider";
+import { enrollmentGroupDiff, enrollmentGroupInputProblems, enrollmentGroupProviderWith, enrollmentGroupSpec, type EnrollmentGroupInputs, type EnrollmentGroupOutputs } from "../../lib/dps/provider";
 import { FakeDps } from "../helpers/fakeDps";
 
 const HOST = "dps-test.azure-devices-provisioning.net";
@@ -115,15 +115,16 @@ describe("DPS client and enrollment group provider (fake DPS on 127.0.0.1)", () 
   test("provider: create, read, update of the tags (If-Match *), read after delete is gone, delete again is fine", async () => {
     const p = provider();
     const created = await p.create!(inputs());
+    const outs = created.outs as EnrollmentGroupOutputs;
     assert.equal(created.id, `${HOST}/secure-iot-edge-dev-symkey`);
-    const read = await p.read!(created.id, created.outs);
+    const read = await p.read!(created.id, outs);
     assert.deepEqual(read.props?.tags, { stack: "secure-iot-edge-dev" });
-    await p.update!(created.id, created.outs, inputs({ tags: { stack: "secure-iot-edge-prod" } }));
+    await p.update!(created.id, outs, inputs({ tags: { stack: "secure-iot-edge-prod" } }));
     assert.equal(dps.requests.at(-1)?.headers["if-match"], "*");
     assert.deepEqual((dps.groups.get("secure-iot-edge-dev-symkey")?.initialTwin as { tags: unknown }).tags, { stack: "secure-iot-edge-prod" });
-    await p.delete!(created.id, created.outs);
-    assert.deepEqual(await p.read!(created.id, created.outs), {});
-    await p.delete!(created.id, created.outs);
+    await p.delete!(created.id, outs);
+    assert.deepEqual(await p.read!(created.id, outs), {});
+    await p.delete!(created.id, outs);
   });
 
   test("diff: each field on its own", () => {
