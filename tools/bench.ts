@@ -3,13 +3,14 @@
  * and for fleets of 10, 100 and 1,000 devices. Each scenario runs several times as a fresh
  * process (so Node start-up counts); the table shows the median wall time and the median peak
  * resident memory. Exits 1 when a target is missed:
- *   dev within 3 s; 1,000 devices within 15 s and 1 GB; time growing linearly with devices.
+ *   dev within 3 s; 1,000 devices within 15 s and 1 GB; time growing linearly with devices;
+ *   fleetProvisioning dps: 10,000 devices within 1.2x the 1-device plan and within 3 s.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import * as path from "node:path";
-import { benchVerdicts, median, type BenchRow } from "../lib/plan/bench";
+import { benchVerdicts, dpsVerdicts, median, type BenchRow } from "../lib/plan/bench";
 
 const planJs = path.join(__dirname, "plan.js");
 
@@ -18,6 +19,7 @@ interface Scenario {
   devices: number;
   runs: number;
   set: string[];
+  dps?: boolean;
 }
 
 // A fleet on the default micro agent sends ~3,200 metered messages a device a day; 10 S1 units
@@ -28,7 +30,15 @@ const fleet = (n: number, runs: number): Scenario => ({
   runs,
   set: [`edgeDeviceCount=${n}`, "hubUnits=10", "simulatedDevices=1"],
 });
-const SCENARIOS: Scenario[] = [{ name: "dev stack", devices: 1, runs: 5, set: [] }, fleet(10, 3), fleet(100, 3), fleet(1000, 3)];
+// dps: nothing is declared per device; one S3 unit holds 10,000 devices' security messages.
+const dpsFleet = (n: number): Scenario => ({
+  name: `dev, dps, ${n} device(s)`,
+  devices: n,
+  runs: 5,
+  set: ["fleetProvisioning=dps", `edgeDeviceCount=${n}`, "hubSku=S3", "hubUnits=1", "simulatedDevices=1"],
+  dps: true,
+});
+const SCENARIOS: Scenario[] = [{ name: "dev stack", devices: 1, runs: 5, set: [] }, fleet(10, 3), fleet(100, 3), fleet(1000, 3), dpsFleet(1), dpsFleet(10000)];
 
 function runOnce(s: Scenario, out: string): { seconds: number; rssMb: number; resources: number } {
   const args = [planJs, "--stack", "dev", "--quiet", "--stats", "--out", out, ...s.set.flatMap((kv) => ["--set", kv])];
@@ -55,13 +65,14 @@ function main(): number {
         runs: s.runs,
         medianSeconds: median(runs.map((r) => r.seconds)),
         medianRssMb: median(runs.map((r) => r.rssMb)),
+        dps: s.dps,
       });
       process.stderr.write(`${s.name}: ${runs.map((r) => r.seconds.toFixed(2)).join(" s, ")} s\n`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const verdicts = benchVerdicts(rows);
+  const verdicts = [...benchVerdicts(rows), ...dpsVerdicts(rows)];
   const table = [
     `Plan benchmark on ${cpus().length} cores, Node ${process.version} (median of the runs; wall time includes Node start-up)`,
     "",

@@ -11,6 +11,8 @@ import {
   BASTION_INCLUDED_SCALE_UNITS,
   type BastionSku,
   DEFENDER_FOR_IOT_DEVICE_MONTHLY,
+  DPS_OPERATIONS_PER_DEVICE_MONTH,
+  DPS_PER_1K_OPERATIONS,
   HOURS_PER_MONTH,
   type HubSku,
   IOT_HUB_UNIT_MONTHLY,
@@ -54,6 +56,8 @@ export interface CostInput {
     autoShutdown?: { time: string; workdayStartHour?: number };
   };
   defenderDevices: number;
+  /** fleetProvisioning dps: the fleet's devices register through DPS. Absent in registry mode. */
+  dps?: { devices: number };
 }
 
 export interface CostLine {
@@ -89,6 +93,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     ...bastionLines(input.bastion, assumptions),
     ...vmLines(input.vms, assumptions),
     defenderLine(input.defenderDevices),
+    ...(input.dps ? [dpsLine(input.dps.devices, assumptions)] : []),
   ];
   if (lines.some((l) => !l.confirmed)) {
     assumptions.push("Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.");
@@ -171,6 +176,13 @@ function defenderLine(devices: number): CostLine {
   requireWholeNumber("defenderDevices", devices, 0);
   const p = DEFENDER_FOR_IOT_DEVICE_MONTHLY;
   return line("Defender for IoT", `${devices} device(s)`, devices * p.usd, [p]);
+}
+
+function dpsLine(devices: number, assumptions: string[]): CostLine {
+  requireWholeNumber("dps.devices", devices, 0);
+  const operations = devices * DPS_OPERATIONS_PER_DEVICE_MONTH;
+  assumptions.push(`Device Provisioning Service: ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations per device a month (one a day), no standing fee.`);
+  return line("Device Provisioning Service", `S1, ${devices} device(s) × ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations = ${operations} operations a month`, (operations / 1000) * DPS_PER_1K_OPERATIONS.usd, [DPS_PER_1K_OPERATIONS]);
 }
 
 /** Case-insensitive, as Azure treats VM size names. */

@@ -112,6 +112,7 @@ export function costInput(config: StackConfig, budget: BudgetResult): CostInput 
       autoShutdown: config.vm.autoShutdown ? { time: config.vm.autoShutdown.time } : undefined,
     },
     defenderDevices: config.agent.mode === "none" ? 0 : config.fleet.devices.length,
+    ...(config.provisioning.mode === "dps" ? { dps: { devices: config.fleet.devices.length } } : {}),
   };
 }
 
