@@ -103,8 +103,10 @@ export class ProvisioningService extends pulumi.ComponentResource {
     }, { parent: this, additionalSecretOutputs: ["properties"] });
 
     this.dpsName = service.name;
-    this.idScope = service.properties.apply((p) => p.idScope);
-    this.serviceHostName = service.properties.apply((p) => p.serviceOperationsHostName);
+    // `properties` is secret as a whole (it holds the link's connection string); the ID scope and
+    // host name are not, and a device needs them in plain sight.
+    this.idScope = pulumi.unsecret(service.properties.apply((p) => p.idScope));
+    this.serviceHostName = pulumi.unsecret(service.properties.apply((p) => p.serviceOperationsHostName));
     const serviceKey = pulumi.secret(dps.listIotDpsResourceKeysForKeyNameOutput({
       keyName: DPS_SERVICE_POLICY,
       provisioningServiceName: service.name,
