@@ -365,6 +365,9 @@ export function validateConfig(raw: RawConfig, stack: string): ValidationResult 
 
   const fleetProvisioning = r.oneOf("fleetProvisioning", FLEET_PROVISIONING_MODES);
   const dpsAttestation = r.oneOf("dpsAttestation", DPS_ATTESTATIONS);
+  if (fleetProvisioning === "registry" && (raw[`${PROJECT}:dpsAttestation`] ?? raw.dpsAttestation) !== undefined) {
+    r.warnings.push(`${PROJECT}:dpsAttestation = "${dpsAttestation}": used only with fleetProvisioning dps; registry devices authenticate as deviceAuth says`);
+  }
   if (fleetProvisioning === "dps" && deploymentMode === "single-device") {
     r.fail("deploymentMode", deploymentMode, "devices that join through DPS are reached only by the at-scale deployment's target condition; allowed: at-scale, or fleetProvisioning registry");
   }

@@ -5,7 +5,7 @@
  * resource itself created, gone means gone (read returns nothing; delete accepts 404).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { canonical, DpsClient, type DpsClientOptions, type EnrollmentAttestation, type EnrollmentGroupSpec } from "./client";
+import { canonical, DpsClient, type DpsClientOptions, type EnrollmentAttestation, type EnrollmentGroup, type EnrollmentGroupSpec } from "./client";
 
 export interface EnrollmentGroupInputs {
   /** `<dps>.azure-devices-provisioning.net`. */
@@ -88,6 +88,18 @@ export function enrollmentGroupDiff(olds: EnrollmentGroupInputs, news: Enrollmen
   return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
 }
 
+/**
+ * What a refresh takes from DPS: tags, hub and etag as DPS holds them. The attestation is kept as
+ * declared unless DPS reports another type: DPS may answer an x509 group with certificate info
+ * rather than the PEM, and a symmetric-key group without its keys (unconfirmed), which must not
+ * read as drift on every refresh.
+ */
+export function refreshed(props: EnrollmentGroupOutputs, found: EnrollmentGroup): EnrollmentGroupOutputs {
+  const foundType = found.attestation?.type;
+  const attestation = foundType !== undefined && foundType !== props.attestation.type ? found.attestation : props.attestation;
+  return { ...props, attestation, tags: found.initialTwin?.tags ?? {}, iotHubHostName: found.iotHubs?.[0] ?? props.iotHubHostName, etag: found.etag };
+}
+
 function clientFor(connect: DpsClientFactory, i: EnrollmentGroupInputs): DpsClient {
   return connect({ hostName: i.dpsHostName, keyName: i.keyName, key: i.dpsKey });
 }
@@ -111,10 +123,7 @@ export function enrollmentGroupProviderWith(connect: DpsClientFactory): pulumi.d
       const found = await clientFor(connect, props).getEnrollmentGroup(props.enrollmentGroupId);
       // Gone means gone: the next `up` recreates it.
       if (!found) return {};
-      return {
-        id,
-        props: { ...props, attestation: found.attestation ?? props.attestation, tags: found.initialTwin?.tags ?? {}, iotHubHostName: found.iotHubs?.[0] ?? props.iotHubHostName, etag: found.etag },
-      };
+      return { id, props: refreshed(props, found) };
     },
     async update(_id, _olds, news) {
       const updated = await clientFor(connect, news).createOrUpdateEnrollmentGroup(enrollmentGroupSpec(news), { ifMatch: "*" });

@@ -4,8 +4,8 @@
  */
 import { describe, test, beforeEach, afterEach } from "node:test";
 import * as assert from "node:assert/strict";
-import { DpsClient, DPS_API_VERSION, type EnrollmentGroupSpec } from "../../lib/dps/client";
-import { enrollmentGroupDiff, enrollmentGroupInputProblems, enrollmentGroupProviderWith, enrollmentGroupSpec, type EnrollmentGroupInputs, type EnrollmentGroupOutputs } from "../../lib/dps/provider";
+import { DpsClient, DPS_API_VERSION, type EnrollmentGroup, type EnrollmentGroupSpec } from "../../lib/dps/client";
+import { enrollmentGroupDiff, enrollmentGroupInputProblems, refreshed, enrollmentGroupProviderWith, enrollmentGroupSpec, type EnrollmentGroupInputs, type EnrollmentGroupOutputs } from "../../lib/dps/provider";
 import { FakeDps } from "../helpers/fakeDps";
 
 const HOST = "dps-test.azure-devices-provisioning.net";
@@ -125,6 +125,17 @@ describe("DPS client and enrollment group provider (fake DPS on 127.0.0.1)", () 
     await p.delete!(created.id, outs);
     assert.deepEqual(await p.read!(created.id, outs), {});
     await p.delete!(created.id, outs);
+  });
+
+  test("refresh: tags changed in DPS show as drift; an x509 group answered with certificate info only does not", () => {
+    const x509 = inputs({ attestation: { type: "x509", x509: { signingCertificates: { primary: { certificate: "-----BEGIN CERTIFICATE-----" } } } } });
+    const outs = { ...x509, etag: "e1" };
+    const infoOnly = { ...enrollmentGroupSpec(x509), attestation: { type: "x509", x509: { signingCertificates: { primary: { info: { sha256Thumbprint: "AB" } } } } }, etag: "e2" } as unknown as EnrollmentGroup;
+    assert.deepEqual(refreshed(outs, infoOnly), { ...outs, etag: "e2" });
+    const retagged = { ...infoOnly, initialTwin: { tags: { stack: "hand-edited" }, properties: { desired: {} } } };
+    assert.deepEqual(refreshed(outs, retagged).tags, { stack: "hand-edited" });
+    const otherType = { ...infoOnly, attestation: { type: "symmetricKey", symmetricKey: { primaryKey: GROUP_KEY, secondaryKey: GROUP_KEY } } } as EnrollmentGroup;
+    assert.equal(refreshed(outs, otherType).attestation.type, "symmetricKey");
   });
 
   test("diff: each field on its own", () => {

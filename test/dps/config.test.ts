@@ -35,3 +35,11 @@ test("dps refuses single-device deployments, which DPS-registered devices would 
   assert.ok(!r.ok && r.errors.some((e) => e.startsWith('secure-iot-edge:deploymentMode = "single-device": devices that join through DPS')));
   assert.ok(validateConfig(K({ fleetProvisioning: "registry", deploymentMode: "single-device" }), "dev").ok);
 });
+
+test("dpsAttestation set on a registry stack warns that it has no effect; unset, no warning", () => {
+  const r = validateConfig(K({ dpsAttestation: "symmetricKey" }), "dev");
+  assert.ok(r.ok);
+  assert.ok(r.warnings.includes('secure-iot-edge:dpsAttestation = "symmetricKey": used only with fleetProvisioning dps; registry devices authenticate as deviceAuth says'));
+  assert.ok(!validateConfig({}, "dev").warnings.some((w) => w.includes("dpsAttestation")));
+  assert.ok(!validateConfig(K({ fleetProvisioning: "dps", dpsAttestation: "symmetricKey" }), "dev").warnings.some((w) => w.includes("dpsAttestation")));
+});
