@@ -3,7 +3,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { estimateCost, type CostInput } from "../../lib/plan/cost";
 import { DPS_PER_1K_OPERATIONS } from "../../lib/plan/prices";
-import { costInput, stackBudget } from "../../lib/plan/report";
+import { costInput, planEntries, stackBudget } from "../../lib/plan/report";
+import { declareStack } from "../helpers/stacks";
 import { dpsVerdicts, type BenchRow } from "../../lib/plan/bench";
 import { validateConfig, type StackConfig } from "../../lib/config/config";
 
@@ -57,4 +58,18 @@ test("bench dps targets: a resource count that grows with devices fails; fewer t
   assert.equal(dpsVerdicts([row(1, 1), row(10000, 1, 30045)])[2].ok, false);
   assert.deepEqual(dpsVerdicts([row(1, 1)]), []);
   assert.deepEqual(dpsVerdicts([{ ...row(1, 1), dps: undefined }, { ...row(10, 1), dps: undefined }]), []);
+});
+
+test("plan.json of a dps stack lists the DPS instance and the enrollment group, with the DPS key and group keys masked", async () => {
+  const declared = await declareStack("dev", { fleetProvisioning: "dps", dpsAttestation: "symmetricKey" });
+  const entries = planEntries(declared.resources);
+  const dps = entries.filter((e) => e.type === "azure-native:deviceprovisioningservices:IotDpsResource");
+  assert.equal(dps.length, 1);
+  const group = entries.filter((e) => e.type === "pulumi-nodejs:dynamic:Resource" && "enrollmentGroupId" in (e.inputs as object));
+  assert.equal(group.length, 1);
+  const inputs = group[0].inputs as Record<string, unknown>;
+  assert.equal(inputs.dpsKey, "[secret]");
+  assert.equal(inputs.attestation, "[secret]");
+  assert.equal(inputs.enrollmentGroupId, "secure-iot-edge-dev-symkey");
+  assert.ok(!JSON.stringify(entries).includes((declared.outputs.dps as { groupKey: string }).groupKey));
 });
