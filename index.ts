@@ -178,19 +178,21 @@ function main() {
     })),
     /** Secret: credentials for the devices without a VM, to provision real devices with. */
     deviceCredentials: pulumi.secret(Object.fromEntries(registryDevices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
-    /** dps only: what `npm run bundle` reads to provision a physical device; keys are secrets. */
-    dps: provisioning ? {
-      dpsName: provisioning.dpsName,
-      idScope: provisioning.idScope,
-      globalEndpoint: DPS_GLOBAL_ENDPOINT,
-      enrollmentGroupId: provisioning.enrollmentGroupId,
-      attestation: config.provisioning.dpsAttestation,
-      iotEdgeVersion: config.edge.version,
-      ...(provisioning.groupKey ? { groupKey: provisioning.groupKey } : {}),
-      ...(provisioning.rootCertPem ? { rootCertPem: provisioning.rootCertPem, intermediateCertPem: provisioning.intermediateCertPem, intermediateKeyPem: provisioning.intermediateKeyPem } : {}),
-    } : undefined,
-    /** dps only, secret: per simulated device, the DPS config.toml (and X.509 identity) its host applies. */
-    dpsHostProvisioning: provisioning ? pulumi.secret(pulumi.all(provisioning.hosts)) : undefined,
+    // dps only (absent otherwise): what `npm run bundle` reads to provision a physical device, keys
+    // as secrets; and, secret, per simulated device the DPS config.toml (and X.509 identity) its host applies.
+    ...(provisioning ? {
+      dps: {
+        dpsName: provisioning.dpsName,
+        idScope: provisioning.idScope,
+        globalEndpoint: DPS_GLOBAL_ENDPOINT,
+        enrollmentGroupId: provisioning.enrollmentGroupId,
+        attestation: config.provisioning.dpsAttestation,
+        iotEdgeVersion: config.edge.version,
+        ...(provisioning.groupKey ? { groupKey: provisioning.groupKey } : {}),
+        ...(provisioning.rootCertPem ? { rootCertPem: provisioning.rootCertPem, intermediateCertPem: provisioning.intermediateCertPem, intermediateKeyPem: provisioning.intermediateKeyPem } : {}),
+      },
+      dpsHostProvisioning: pulumi.secret(pulumi.all(provisioning.hosts)),
+    } : {}),
     /** Secret. `pulumi stack output sshPrivateKeys --show-secrets`; see the README for Bastion. */
     sshPrivateKeys: pulumi.secret(Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], h.sshPrivateKey]))),
     portal: {
