@@ -19,6 +19,8 @@ import { EdgeHost } from "./components/edgeHost";
 import { HostAuditLogs } from "./components/hostLogs";
 import { SecurityAlerts } from "./components/alerts";
 import { DefenderForServers } from "./components/defenderForServers";
+import { DPS_GLOBAL_ENDPOINT, DPS_HUB_POLICY, ProvisioningService, type HostDpsProvisioning } from "./components/provisioningService";
+import type { DeviceAuth, DpsHostAttestation } from "./lib/edge/hostProvisioning";
 import { fleetTargeting, stackManifest } from "./lib/edge/fleet";
 import { imageReference, ubuntuVersion } from "./lib/edge/vmImage";
 import { dayTwoDecision, parseDayTwoRecord, type DayTwoRecord } from "./lib/config/dayTwo";
@@ -32,6 +34,14 @@ import { formatErrors } from "./lib/config/config";
 async function previousDayTwo(): Promise<unknown> {
   const self = new pulumi.StackReference("previous-run", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
   return (await self.getOutputDetails("dayTwo")).value;
+}
+
+/** The host's credentials for DPS: a derived key, or the leaf certificate chain and its key. */
+function dpsHostAuth(h: HostDpsProvisioning): DeviceAuth {
+  const attestation: DpsHostAttestation = h.symmetricKey !== undefined
+    ? { method: "symmetric_key", symmetricKey: h.symmetricKey }
+    : { method: "x509", certificatePem: h.identityCertPem ?? "", privateKeyPem: h.identityKeyPem ?? "" };
+  return { mode: "dps", idScope: h.idScope, attestation };
 }
 
 async function main() {
@@ -52,6 +62,8 @@ async function main() {
     protect: config.lifecycle.protect,
   });
   const rg = group.resourceGroupName;
+  const dpsMode = config.provisioning.mode === "dps";
+  const targeting = fleetTargeting(config.project, config.stage);
   const names = group.names;
 
   const logs = new LogWorkspace("workspace", {
@@ -75,6 +87,8 @@ async function main() {
     protect: config.lifecycle.protect,
     stage: config.stage,
     dataPlaneAuth: config.dataPlane.auth,
+    extraAccessPolicies: dpsMode ? [DPS_HUB_POLICY] : undefined,
+    localAuthNeeded: dpsMode,
   }, { parent: group });
 
   const defender = new DefenderForIot("defender", {
@@ -100,6 +114,23 @@ async function main() {
     tags,
   }, { parent: group });
 
+  // dps: devices register themselves, so nothing is declared per device of the fleet; the
+  // simulated VMs register through DPS too, their Run Command carrying the DPS config.toml.
+  const registryDevices = dpsMode ? [] : config.fleet.devices;
+  const provisioning = dpsMode ? new ProvisioningService("dps", {
+    resourceGroupName: rg,
+    dpsName: names.apply((n) => n.dps),
+    location: config.hub.region,
+    hubName: hub.hubName,
+    hubHostName: hub.hostName,
+    attestation: config.provisioning.dpsAttestation,
+    enrollmentGroupId: `${config.project}-${config.stage}-${config.provisioning.dpsAttestation === "x509" ? "x509" : "symkey"}`,
+    twinTags: targeting.tags,
+    simulatedDevices: config.fleet.simulated,
+    iotEdgeVersion: config.edge.version,
+    tags,
+  }, { parent: group }) : undefined;
+
   const fleet = new EdgeFleet("fleet", {
     hubHostName: hub.hostName,
     connection: {
@@ -110,9 +141,9 @@ async function main() {
       hubUnits: config.hub.units,
       retryMinutes: config.dataPlane.retryMinutes,
     },
-    devices: config.fleet.devices,
+    devices: registryDevices,
     deviceAuth: config.edge.deviceAuth,
-    targeting: fleetTargeting(config.project, config.stage),
+    targeting,
     manifest: stackManifest(config),
     deploymentMode: config.edge.deploymentMode,
     deploymentBaseName: `${config.project}-${config.stage}`,
@@ -133,7 +164,7 @@ async function main() {
     size: config.vm.size,
     image: imageReference(config.vm.image, config.vm.imageVersion),
     adminUsername: config.vm.adminUsername,
-    provisioning: pulumi.all([hub.hostName, fleet.credentials[deviceId]]).apply(([hubHostName, auth]) => ({
+    provisioning: pulumi.all([hub.hostName, provisioning ? provisioning.hosts[deviceId].apply(dpsHostAuth) : fleet.credentials[deviceId]]).apply(([hubHostName, auth]) => ({
       ubuntuVersion: ubuntuVersion(config.vm.image),
       iotEdgeVersion: config.edge.version,
       hubHostName,
@@ -144,7 +175,7 @@ async function main() {
     })),
     // The identity (with both thumbprints during a rollover) is updated before the host gets
     // the new certificate.
-    provisioningDependsOn: [fleet.devices[deviceId]],
+    provisioningDependsOn: provisioning ? [provisioning] : [fleet.devices[deviceId]],
     autoShutdown: config.vm.autoShutdown,
     tags,
   }, { parent: group }));
@@ -193,7 +224,7 @@ async function main() {
   // What the host runs, recorded only once its Run Command succeeded; devices without a VM keep
   // the current certificate (their owner installs it from deviceCredentials).
   const running: Record<string, pulumi.Output<string | undefined>> = {};
-  if (config.edge.deviceAuth === "x509") {
+  if (config.edge.deviceAuth === "x509" && !dpsMode) {
     for (const deviceId of config.fleet.devices) {
       const i = config.fleet.simulated.indexOf(deviceId);
       running[deviceId] = i >= 0 ? hosts[i].hostThumbprint : fleet.thumbprints[deviceId];
@@ -230,7 +261,22 @@ async function main() {
       return [deviceId, { vmName: h.vmName, vmId: h.vmId, privateIp: h.privateIp, adminUsername: config.vm.adminUsername, connect }];
     })),
     /** Secret: credentials for the devices without a VM, to provision real devices with. */
-    deviceCredentials: pulumi.secret(Object.fromEntries(config.fleet.devices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
+    deviceCredentials: pulumi.secret(Object.fromEntries(registryDevices.filter((d) => !config.fleet.simulated.includes(d)).map((d) => [d, fleet.credentials[d]]))),
+    // dps only (absent otherwise): what `npm run bundle` reads to provision a physical device, keys
+    // as secrets; and, secret, per simulated device the DPS config.toml (and X.509 identity) its host applies.
+    ...(provisioning ? {
+      dps: {
+        dpsName: provisioning.dpsName,
+        idScope: provisioning.idScope,
+        globalEndpoint: DPS_GLOBAL_ENDPOINT,
+        enrollmentGroupId: provisioning.enrollmentGroupId,
+        attestation: config.provisioning.dpsAttestation,
+        iotEdgeVersion: config.edge.version,
+        ...(provisioning.groupKey ? { groupKey: provisioning.groupKey } : {}),
+        ...(provisioning.rootCertPem ? { rootCertPem: provisioning.rootCertPem, intermediateCertPem: provisioning.intermediateCertPem, intermediateKeyPem: provisioning.intermediateKeyPem } : {}),
+      },
+      dpsHostProvisioning: pulumi.secret(pulumi.all(provisioning.hosts)),
+    } : {}),
     /** Secret. `pulumi stack output sshPrivateKeys --show-secrets`; see the README for Bastion. */
     sshPrivateKeys: pulumi.secret(Object.fromEntries(hosts.map((h, i) => [config.fleet.simulated[i], h.sshPrivateKey]))),
     portal: {

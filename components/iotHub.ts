@@ -31,7 +31,21 @@ export interface SecuredIotHubArgs {
    * Provisioning Service linked through a policy's connection string: local auth stays on. @default false
    */
   localAuthNeeded?: boolean;
+  /**
+   * Shared access policies to add to the hub's default ones (e.g. the DPS link's). Declaring any
+   * policy makes the list explicit, so the defaults are declared with it and kept. Default: none.
+   */
+  extraAccessPolicies?: { keyName: string; rights: iothub.AccessRights }[];
 }
+
+/** The policies Azure creates on a new hub; an explicit list must repeat them or they are removed. */
+export const DEFAULT_HUB_ACCESS_POLICIES: { keyName: string; rights: iothub.AccessRights }[] = [
+  { keyName: "iothubowner", rights: "RegistryWrite, ServiceConnect, DeviceConnect" },
+  { keyName: "service", rights: "ServiceConnect" },
+  { keyName: "device", rights: "DeviceConnect" },
+  { keyName: "registryRead", rights: "RegistryRead" },
+  { keyName: "registryReadWrite", rights: "RegistryWrite" },
+];
 
 /**
  * An IoT Hub that accepts TLS 1.2 only, keeps the built-in fallback route, and sends every log
@@ -67,7 +81,7 @@ export class SecuredIotHub extends pulumi.ComponentResource {
       properties: {
         minTlsVersion: "1.2",
         // The built-in policies are declared too: this array replaces the hub's whole list.
-        authorizationPolicies: hubAuthorizationPolicies(mode),
+        authorizationPolicies: [...hubAuthorizationPolicies(mode), ...(args.extraAccessPolicies ?? [])],
         disableLocalAuth: this.localAuthDisabled,
         routing: {
           // Without routes of our own, the fallback route keeps device messages (including the

@@ -8,13 +8,14 @@
  * with time running THROTTLE_TIME_SCALE times faster (the 10-minute floor takes 20 s).
  * Exits 1 when a target is missed:
  *   dev within 3 s; 1,000 devices within 15 s and 1 GB; time growing linearly with devices;
+ *   fleetProvisioning dps: 10,000 devices within 1.2x the 1-device plan and within 3 s;
  *   the throttled fleet within 1.2x its pacing floor and without failures.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import * as path from "node:path";
-import { benchVerdicts, median, throttledFleetLine, throttledFleetVerdicts, type BenchRow, type ThrottledFleetRun, type Verdict } from "../lib/plan/bench";
+import { benchVerdicts, dpsVerdicts, median, throttledFleetLine, throttledFleetVerdicts, type BenchRow, type ThrottledFleetRun, type Verdict } from "../lib/plan/bench";
 import { IotHubClient } from "../lib/iothub/client";
 import { pacingFloorSeconds } from "../lib/iothub/limiter";
 import { edgeDeviceProviderWith } from "../lib/iothub/providers";
@@ -31,6 +32,7 @@ interface Scenario {
   devices: number;
   runs: number;
   set: string[];
+  dps?: boolean;
 }
 
 // A fleet on the default micro agent sends ~3,200 metered messages a device a day; 10 S1 units
@@ -41,7 +43,15 @@ const fleet = (n: number, runs: number): Scenario => ({
   runs,
   set: [`edgeDeviceCount=${n}`, "hubUnits=10", "simulatedDevices=1"],
 });
-const SCENARIOS: Scenario[] = [{ name: "dev stack", devices: 1, runs: 5, set: [] }, fleet(10, 3), fleet(100, 3), fleet(1000, 3)];
+// dps: nothing is declared per device; one S3 unit holds 10,000 devices' security messages.
+const dpsFleet = (n: number): Scenario => ({
+  name: `dev, dps, ${n} device(s)`,
+  devices: n,
+  runs: 5,
+  set: ["fleetProvisioning=dps", `edgeDeviceCount=${n}`, "hubSku=S3", "hubUnits=1", "simulatedDevices=1"],
+  dps: true,
+});
+const SCENARIOS: Scenario[] = [{ name: "dev stack", devices: 1, runs: 5, set: [] }, fleet(10, 3), fleet(100, 3), fleet(1000, 3), dpsFleet(1), dpsFleet(10000)];
 
 function runOnce(s: Scenario, out: string): { seconds: number; rssMb: number; resources: number } {
   const args = [planJs, "--stack", "dev", "--quiet", "--stats", "--out", out, ...s.set.flatMap((kv) => ["--set", kv])];
@@ -101,6 +111,7 @@ async function main(): Promise<number> {
         runs: s.runs,
         medianSeconds: median(runs.map((r) => r.seconds)),
         medianRssMb: median(runs.map((r) => r.rssMb)),
+        dps: s.dps,
       });
       process.stderr.write(`${s.name}: ${runs.map((r) => r.seconds.toFixed(2)).join(" s, ")} s\n`);
     }
@@ -108,7 +119,7 @@ async function main(): Promise<number> {
     rmSync(work, { recursive: true, force: true });
   }
   const fleetRun = await throttledFleet();
-  const verdicts: Verdict[] = [...benchVerdicts(rows), ...throttledFleetVerdicts(fleetRun)];
+  const verdicts: Verdict[] = [...benchVerdicts(rows), ...dpsVerdicts(rows), ...throttledFleetVerdicts(fleetRun)];
   const table = [
     `Plan benchmark on ${cpus().length} cores, Node ${process.version} (median of the runs; wall time includes Node start-up)`,
     "",

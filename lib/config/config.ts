@@ -12,15 +12,20 @@ import { nearestKey, setHint } from "./hints";
 import { BASTION_DEVELOPER_REGIONS, BASTION_DEVELOPER_REGIONS_AS_OF, offersBastionDeveloper } from "./bastionRegions";
 import { endOfSupportWarning, undocumentedInstall } from "./agentModes";
 import {
-  ALERT_FREQUENCIES, BASTION_SKUS, DATA_PLANE_AUTH_MODES, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, HUB_SKUS, IOT_EDGE_VERSIONS,
-  RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
-  type AgentConfig, type BastionSku, type DataPlaneAuth, type DeploymentMode, type DeviceAuthMode, type EventPriority, type HubSku,
-  type IotEdgeVersion, type RawConfig, type RecommendationType, type VmImage,
+  ALERT_FREQUENCIES, BASTION_SKUS, DATA_PLANE_AUTH_MODES, DEPLOYMENT_MODES, DEVICE_AUTH_MODES, DPS_ATTESTATIONS, FLEET_PROVISIONING_MODES, HUB_SKUS,
+  IOT_EDGE_VERSIONS, RECOMMENDATION_TYPES, SECURITY_AGENT_MODES, VM_IMAGES,
+  type AgentConfig, type BastionSku, type DataPlaneAuth, type DeploymentMode, type DeviceAuthMode, type DpsAttestation, type EventPriority,
+  type FleetProvisioning, type HubSku, type IotEdgeVersion, type RawConfig, type RecommendationType, type VmImage,
 } from "./types";
 
 export * from "./types";
 
 export const PROJECT = "secure-iot-edge";
+
+/** Each registry device is three declared resources; past this, state and preview time suffer. */
+export const MAX_REGISTRY_DEVICES = 5000;
+/** dps declares nothing per device; the bound keeps generated names and the plan sane (DPS's own quota: unconfirmed). */
+export const MAX_DPS_DEVICES = 100000;
 
 export type ConfigType = "string" | "integer" | "boolean" | "array";
 type DefaultValue = string | number | boolean | string[];
@@ -87,7 +92,9 @@ export const CONFIG_SPEC = {
   storeAndForwardTtlSecs: { type: "integer", default: 7200, description: "edgeHub store-and-forward time to live in seconds, 60-604800." },
   deploymentMode: { type: "string", default: "at-scale", description: "at-scale: one IoT Hub deployment targets every device by twin tag; single-device: the content is applied to each device directly (the portal's Set modules), at most 10 devices." },
   deploymentPriority: { type: "integer", default: 10, description: "Priority of the at-scale edge deployment, 0-2147483647." },
-  edgeDeviceCount: { type: "integer", default: 1, description: "Number of edge device identities (edge-001, edge-002, ...), 1-5000; ignored when edgeDeviceNames is set." },
+  fleetProvisioning: { type: "string", default: "registry", description: "registry: the stack declares one IoT Hub identity per edge device (3 resources each); dps: devices join through a Device Provisioning Service enrollment group, and the number of resources no longer grows with the fleet. See docs/dps.md." },
+  dpsAttestation: { type: "string", default: "x509", description: "dps only: how devices attest, x509 (a certificate signed by the stack's intermediate CA) or symmetricKey (a key derived from the enrollment group's key)." },
+  edgeDeviceCount: { type: "integer", default: 1, description: `Number of edge devices (edge-001, edge-002, ...): 1-${MAX_REGISTRY_DEVICES} with fleetProvisioning registry, 1-${MAX_DPS_DEVICES} with dps; ignored when edgeDeviceNames is set.` },
   edgeDeviceNames: { type: "array", default: [], description: "Explicit edge device ids (lower-case letters, digits, hyphens; 2-32 characters). Overrides edgeDeviceCount." },
   simulatedDevices: { type: "integer", default: 1, description: "How many of the generated edge devices (edge-001, edge-002, ...: new ones are appended, so the choice is stable) get an edge VM, 0-10. With edgeDeviceNames, use simulatedDeviceNames instead." },
   simulatedDeviceNames: { type: "array", default: [], description: "Edge devices that get an edge VM, by name (each one of the edge devices, at most 10); overrides simulatedDevices. Reordering or inserting names in edgeDeviceNames moves no VM." },
@@ -133,6 +140,8 @@ export interface StackConfig {
     /** x509: hours before expiry at which a device certificate is renewed. */
     earlyRenewalHours: number;
   };
+  /** How the fleet's devices get their hub identity; the attestation applies to dps only. */
+  provisioning: { mode: FleetProvisioning; dpsAttestation: DpsAttestation };
   agent: AgentConfig;
   fleet: { devices: string[]; simulated: string[] };
   alerts: { emails: string[]; severity: number; evaluationFrequency: string; sshFailureThreshold: number };
@@ -390,8 +399,16 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
     r.warnings.push(`${PROJECT}:securityAgent = "${mode}": ${support}${classicNote}`);
   }
 
+  const fleetProvisioning = r.oneOf("fleetProvisioning", FLEET_PROVISIONING_MODES);
+  const dpsAttestation = r.oneOf("dpsAttestation", DPS_ATTESTATIONS);
+  if (fleetProvisioning === "registry" && (raw[`${PROJECT}:dpsAttestation`] ?? raw.dpsAttestation) !== undefined) {
+    r.warnings.push(`${PROJECT}:dpsAttestation = "${dpsAttestation}": used only with fleetProvisioning dps; registry devices authenticate as deviceAuth says`);
+  }
+  if (fleetProvisioning === "dps" && deploymentMode === "single-device") {
+    r.fail("deploymentMode", deploymentMode, "devices that join through DPS are reached only by the at-scale deployment's target condition; allowed: at-scale, or fleetProvisioning registry");
+  }
   const names = r.list("edgeDeviceNames");
-  const count = r.integer("edgeDeviceCount", 1, 5000);
+  const count = r.integer("edgeDeviceCount", 1, fleetProvisioning === "dps" ? MAX_DPS_DEVICES : MAX_REGISTRY_DEVICES);
   let devices: string[];
   if (names.length > 0) {
     const seen = new Set<string>();
@@ -400,6 +417,8 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
       if (seen.has(n)) r.fail("edgeDeviceNames", n, "listed twice; allowed: unique names");
       seen.add(n);
     }
+    const maxNames = fleetProvisioning === "dps" ? MAX_DPS_DEVICES : MAX_REGISTRY_DEVICES;
+    if (names.length > maxNames) r.fail("edgeDeviceNames", `${names.length} names`, `allowed: at most ${maxNames} devices with fleetProvisioning ${fleetProvisioning}`);
     if (count !== 1 && count !== names.length) r.fail("edgeDeviceCount", count, `edgeDeviceNames lists ${names.length} devices; allowed: leave edgeDeviceCount at 1 or set it to ${names.length}`);
     devices = names;
   } else {
@@ -481,6 +500,7 @@ export function validateConfig(raw: RawConfig, stack: string, options: ValidateO
       bastion: { sku: bastionSku, scaleUnits },
       vm: { size: vmSize, image, imageVersion, adminUsername, autoShutdown },
       edge: { version, deviceAuth, storeAndForwardTtlSecs, deploymentMode, deploymentPriority, earlyRenewalHours },
+      provisioning: { mode: fleetProvisioning, dpsAttestation },
       agent: {
         mode,
         classicImageTag,

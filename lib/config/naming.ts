@@ -9,6 +9,8 @@ export const WORKLOAD = "iotedge";
 export const NAME_RULES = {
   resourceGroup: { max: 90, pattern: /^[-\w.()]+[^.]$/ },
   iotHub: { max: 50, pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/i },
+  /** DPS: 3-64 letters, digits and hyphens, globally unique (its host name is <name>.azure-devices-provisioning.net). */
+  dps: { max: 64, pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/i },
   workspace: { max: 63, pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/i },
   vnet: { max: 64, pattern: /^[a-z0-9][-\w.]*\w$/i },
   subnet: { max: 80, pattern: /^[a-z0-9][-\w.]*\w$/i },
@@ -34,6 +36,8 @@ export type NameKind = keyof typeof NAME_RULES;
 export interface Names {
   resourceGroup: string;
   iotHub: string;
+  /** The Device Provisioning Service (declared in fleetProvisioning dps only). */
+  dps: string;
   workspace: string;
   vnet: string;
   edgeSubnet: string;
@@ -73,6 +77,7 @@ export function resourceNames(stage: string, suffix: string): Names {
   return {
     resourceGroup: checkName("resourceGroup", `rg-${base}-${suffix}`),
     iotHub: checkName("iotHub", `iot-${base}-${suffix}`),
+    dps: checkName("dps", `dps-${base}-${suffix}`),
     workspace: checkName("workspace", `log-${base}-${suffix}`),
     vnet: checkName("vnet", `vnet-${base}`),
     edgeSubnet: checkName("subnet", `snet-edge-${stage}`),

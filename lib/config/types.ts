@@ -17,6 +17,10 @@ export const EVENT_PRIORITIES = ["Off", "Low", "High"] as const;
 export const DEPLOYMENT_MODES = ["at-scale", "single-device"] as const;
 /** sas: the program's own least-privilege policy; entra: a Microsoft Entra token at run time (lib/iothub/access.ts). */
 export const DATA_PLANE_AUTH_MODES = ["sas", "entra"] as const;
+/** registry: one hub identity per device, declared by the stack; dps: devices join through the Device Provisioning Service. */
+export const FLEET_PROVISIONING_MODES = ["registry", "dps"] as const;
+/** How devices prove themselves to DPS: a certificate chained to the stack's intermediate CA, or a key derived from the group key. */
+export const DPS_ATTESTATIONS = ["x509", "symmetricKey"] as const;
 export const ALERT_FREQUENCIES = ["PT5M", "PT10M", "PT15M", "PT30M", "PT1H"] as const;
 
 /** Defender for IoT recommendation types (Microsoft.Security iotSecuritySolutions, 2019-08-01). */
@@ -46,6 +50,8 @@ export type IotEdgeVersion = (typeof IOT_EDGE_VERSIONS)[number];
 export type DeviceAuthMode = (typeof DEVICE_AUTH_MODES)[number];
 export type SecurityAgentMode = (typeof SECURITY_AGENT_MODES)[number];
 export type HostAgentInstall = (typeof HOST_AGENT_INSTALLS)[number];
+export type FleetProvisioning = (typeof FLEET_PROVISIONING_MODES)[number];
+export type DpsAttestation = (typeof DPS_ATTESTATIONS)[number];
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
 export type DataPlaneAuth = (typeof DATA_PLANE_AUTH_MODES)[number];
 export type EventPriority = (typeof EVENT_PRIORITIES)[number];

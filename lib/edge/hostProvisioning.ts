@@ -19,13 +19,21 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { IOT_EDGE_VERSIONS, SECURITY_AGENT_MODES, type IotEdgeVersion, type SecurityAgentMode } from "../config/types";
+import { renderDpsProvisioning, type DpsProvisioningInput } from "./dpsProvisioning";
 import { sha256Thumbprint } from "./x509";
 
 export type UbuntuVersion = "22.04" | "24.04";
 export type { IotEdgeVersion, SecurityAgentMode };
 export type DeviceAuth =
   | { mode: "x509"; certificatePem: string; privateKeyPem: string }
-  | { mode: "connectionString"; connectionString: string };
+  | { mode: "connectionString"; connectionString: string }
+  /** fleetProvisioning dps: the device registers with the Device Provisioning Service itself. */
+  | { mode: "dps"; idScope: string; attestation: DpsHostAttestation };
+
+/** How a DPS host proves itself: a key derived from the group key, or a leaf certificate (+ intermediate) and its key. */
+export type DpsHostAttestation =
+  | { method: "symmetric_key"; symmetricKey: string }
+  | { method: "x509"; certificatePem: string; privateKeyPem: string };
 
 export interface HostProvisioningInput {
   /** Ubuntu release of the VM image; picks the packages.microsoft.com repository. */
@@ -126,8 +134,12 @@ export function hostProvisioningProblems(input: HostProvisioningInput): string[]
     problems.push(...x509Problems(auth.certificatePem, auth.privateKeyPem, input.deviceId));
   } else if (auth.mode === "connectionString") {
     problems.push(...connectionStringProblems(auth.connectionString, input.hubHostName, input.deviceId));
+  } else if (auth.mode === "dps") {
+    if (!/^0ne[0-9A-Fa-f]{8}$/.test(auth.idScope)) problems.push(`auth.idScope ${JSON.stringify(auth.idScope)} is not a DPS ID scope (0ne and 8 hexadecimal digits)`);
+    if (auth.attestation.method === "x509") problems.push(...x509Problems(auth.attestation.certificatePem, auth.attestation.privateKeyPem, input.deviceId));
+    else if (!BASE64.test(auth.attestation.symmetricKey) || auth.attestation.symmetricKey.length === 0) problems.push("auth.attestation.symmetricKey is not base64");
   } else {
-    problems.push(`auth.mode must be x509 or connectionString`);
+    problems.push(`auth.mode must be x509, connectionString or dps`);
   }
   return problems;
 }
@@ -197,13 +209,16 @@ function normalizePem(pem: string): string {
  */
 export type ProvisioningSource =
   | { source: "manual-x509"; hubHostName: string; deviceId: string; identityCertPath: string; identityKeyPath: string }
-  | { source: "manual-connection-string"; connectionString: string };
+  | { source: "manual-connection-string"; connectionString: string }
+  | { source: "dps"; dps: DpsProvisioningInput };
 
 /** The `[provisioning]` section of config.toml (with its sub-tables) for one source. */
 export function provisioningSection(p: ProvisioningSource): string {
   switch (p.source) {
     case "manual-connection-string":
       return ["[provisioning]", 'source = "manual"', `connection_string = ${tomlString(p.connectionString)}`, ""].join("\n");
+    case "dps":
+      return renderDpsProvisioning(p.dps);
     case "manual-x509":
       return [
         "[provisioning]",
@@ -222,9 +237,31 @@ export function provisioningSection(p: ProvisioningSource): string {
 
 /** The provisioning source a validated input describes. */
 export function provisioningSource(input: HostProvisioningInput): ProvisioningSource {
-  return input.auth.mode === "x509"
-    ? { source: "manual-x509", hubHostName: input.hubHostName, deviceId: input.deviceId, identityCertPath: IDENTITY_CERT_PATH, identityKeyPath: IDENTITY_KEY_PATH }
-    : { source: "manual-connection-string", connectionString: input.auth.connectionString };
+  const auth = input.auth;
+  switch (auth.mode) {
+    case "x509":
+      return { source: "manual-x509", hubHostName: input.hubHostName, deviceId: input.deviceId, identityCertPath: IDENTITY_CERT_PATH, identityKeyPath: IDENTITY_KEY_PATH };
+    case "connectionString":
+      return { source: "manual-connection-string", connectionString: auth.connectionString };
+    case "dps":
+      return {
+        source: "dps",
+        dps: {
+          idScope: auth.idScope,
+          registrationId: input.deviceId,
+          attestation: auth.attestation.method === "x509"
+            ? { method: "x509", identityCertPath: IDENTITY_CERT_PATH, identityKeyPath: IDENTITY_KEY_PATH }
+            : { method: "symmetric_key", symmetricKey: auth.attestation.symmetricKey },
+        },
+      };
+  }
+}
+
+/** The credentials the host keeps as files: a certificate and key for X.509 (manual or DPS), none otherwise. */
+function identityFiles(auth: DeviceAuth): { certificatePem: string; privateKeyPem: string } | undefined {
+  if (auth.mode === "x509") return auth;
+  if (auth.mode === "dps" && auth.attestation.method === "x509") return auth.attestation;
+  return undefined;
 }
 
 /** `/etc/aziot/config.toml`: a header and the provisioning section. */
@@ -293,19 +330,22 @@ export function renderHostProvisioning(input: HostProvisioningInput): HostProvis
   const parameters: RunCommandParameter[] = [
     { name: "EDGE_UBUNTU_VERSION", value: input.ubuntuVersion },
     { name: "EDGE_IOTEDGE_VERSION", value: input.iotEdgeVersion },
-    { name: "EDGE_AUTH_MODE", value: input.auth.mode },
+    // The script knows two credential kinds: identity files (x509) or a secret inside config.toml.
+    { name: "EDGE_AUTH_MODE", value: identityFiles(input.auth) ? "x509" : "connectionString" },
+    { name: "EDGE_PROVISIONING", value: input.auth.mode === "dps" ? "dps" : "manual" },
     { name: "EDGE_SECURITY_AGENT", value: input.securityAgent },
     { name: "EDGE_DEVICE_ID", value: input.deviceId },
     { name: "EDGE_APT_PIN_B64", value: b64(aptPin(input.iotEdgeVersion)) },
   ];
   const protectedParameters: RunCommandParameter[] = [{ name: "EDGE_CONFIG_TOML_B64", value: b64(configToml) }];
   let identityThumbprint: string | undefined;
-  if (input.auth.mode === "x509") {
+  const files = identityFiles(input.auth);
+  if (files) {
     protectedParameters.push(
-      { name: "EDGE_IDENTITY_CERT_B64", value: b64(normalizePem(input.auth.certificatePem)) },
-      { name: "EDGE_IDENTITY_KEY_B64", value: b64(normalizePem(input.auth.privateKeyPem)) },
+      { name: "EDGE_IDENTITY_CERT_B64", value: b64(normalizePem(files.certificatePem)) },
+      { name: "EDGE_IDENTITY_KEY_B64", value: b64(normalizePem(files.privateKeyPem)) },
     );
-    identityThumbprint = sha256Thumbprint(input.auth.certificatePem);
+    identityThumbprint = sha256Thumbprint(files.certificatePem);
     // Not a secret: the hub shows it, and the stack exports it; it lets a later run see which
     // certificate the host runs.
     parameters.push({ name: "EDGE_IDENTITY_THUMBPRINT", value: identityThumbprint });

@@ -45,6 +45,8 @@ declare -A DETAIL=()
 UBUNTU_VERSION=""
 IOTEDGE_VERSION=""
 AUTH_MODE=""
+# manual (the hub identity is declared by the stack) or dps (the device registers itself).
+PROVISIONING="manual"
 SECURITY_AGENT=""
 CONFIG_TOML=""
 IDENTITY_CERT_FILE=""
@@ -140,6 +142,7 @@ load_settings() {
       UBUNTU_VERSION) UBUNTU_VERSION="$value" ;;
       IOTEDGE_VERSION) IOTEDGE_VERSION="$value" ;;
       AUTH_MODE) AUTH_MODE="$value" ;;
+      PROVISIONING) PROVISIONING="$value" ;;
       SECURITY_AGENT) SECURITY_AGENT="$value" ;;
       CONFIG_TOML) CONFIG_TOML="$value" ;;
       IDENTITY_CERT_FILE) IDENTITY_CERT_FILE="$value" ;;
@@ -169,6 +172,7 @@ load_settings() {
       ;;
     *) DETAIL[overall]="AUTH_MODE must be x509 or connectionString" && return 1 ;;
   esac
+  case "$PROVISIONING" in manual | dps) ;; *) DETAIL[overall]="PROVISIONING must be manual or dps" && return 1 ;; esac
   if [[ -z "$CONFIG_TOML" || -z "$AUDISP_SYSLOG_CONF" || -z "$APT_PIN_FILE" || -z "$DOCKER_DAEMON_JSON" ]]; then
     DETAIL[overall]="CONFIG_TOML, AUDISP_SYSLOG_CONF, APT_PIN_FILE and DOCKER_DAEMON_JSON must be set"
     return 1
@@ -226,7 +230,7 @@ is_optional() {
 stage_settings() {
   [[ -n "${EDGE_IOTEDGE_VERSION:-}" ]] || return 0
   local tmp name value
-  for name in EDGE_UBUNTU_VERSION EDGE_IOTEDGE_VERSION EDGE_AUTH_MODE EDGE_SECURITY_AGENT EDGE_DEVICE_ID EDGE_IDENTITY_THUMBPRINT; do
+  for name in EDGE_UBUNTU_VERSION EDGE_IOTEDGE_VERSION EDGE_AUTH_MODE EDGE_PROVISIONING EDGE_SECURITY_AGENT EDGE_DEVICE_ID EDGE_IDENTITY_THUMBPRINT; do
     value="${!name:-}"
     if [[ "$value" == *[!A-Za-z0-9._-]* ]]; then
       DETAIL[overall]="parameter ${name} has characters other than letters, digits, . _ -"
@@ -239,6 +243,7 @@ stage_settings() {
     printf '# Settings for iotedge-provision, written by its Run Command. No secrets here.\n'
     printf 'UBUNTU_VERSION=%s\nIOTEDGE_VERSION=%s\nAUTH_MODE=%s\nSECURITY_AGENT=%s\nDEVICE_ID=%s\n' \
       "${EDGE_UBUNTU_VERSION:-}" "$EDGE_IOTEDGE_VERSION" "${EDGE_AUTH_MODE:-}" "${EDGE_SECURITY_AGENT:-}" "${EDGE_DEVICE_ID:-}"
+    printf 'PROVISIONING=%s\n' "${EDGE_PROVISIONING:-manual}"
     printf 'CONFIG_TOML=%s\nAPT_PIN_FILE=%s\nDOCKER_DAEMON_JSON=%s\n' \
       "${ROOT}/etc/aziot/config.toml" "${ROOT}/etc/apt/preferences.d/aziot-edge" "${ROOT}/etc/docker/daemon.json"
     printf 'AUDISP_SYSLOG_CONF=%s\nAUDIT_SYSLOG_FACILITY=LOG_LOCAL6\n' "${ROOT}/etc/audit/plugins.d/syslog.conf"
@@ -380,7 +385,7 @@ step_iotedge_config() {
     note "iotedge config apply failed; check ${CONFIG_TOML}, then run: sudo iotedge check"
     return 1
   fi
-  note "applied ${AUTH_MODE} manual provisioning"
+  note "applied ${AUTH_MODE} ${PROVISIONING} provisioning"
 }
 
 # An x509 identity is registered by its thumbprint; until the hub has it, edgeAgent cannot

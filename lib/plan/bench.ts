@@ -7,6 +7,8 @@ export interface BenchRow {
   runs: number;
   medianSeconds: number;
   medianRssMb: number;
+  /** Rows of the dps-mode scenarios, judged by {@link dpsVerdicts} and left out of the registry fleet's. */
+  dps?: boolean;
 }
 
 export interface Verdict {
@@ -28,7 +30,7 @@ export function median(values: number[]): number {
  */
 export function benchVerdicts(rows: BenchRow[], targets = { devSeconds: 3, fleetSeconds: 15, fleetMb: 1024 }): Verdict[] {
   const dev = rows.find((r) => r.scenario === "dev stack");
-  const fleets = rows.filter((r) => r.scenario !== "dev stack").sort((a, b) => a.devices - b.devices);
+  const fleets = rows.filter((r) => r.scenario !== "dev stack" && !r.dps).sort((a, b) => a.devices - b.devices);
   const largest = fleets[fleets.length - 1];
   const verdicts: Verdict[] = [];
   if (dev) verdicts.push({ target: `dev stack within ${targets.devSeconds} s`, measured: `${dev.medianSeconds.toFixed(2)} s`, ok: dev.medianSeconds <= targets.devSeconds });
@@ -69,5 +71,25 @@ export function throttledFleetVerdicts(r: ThrottledFleetRun, maxRatio = 1.2): Ve
   return [
     { target: `throttled fleet of ${r.devices} within ${maxRatio}x the pacing floor`, measured: `${ratio.toFixed(2)}x`, ok: ratio <= maxRatio },
     { target: `throttled fleet of ${r.devices} without failures`, measured: `${r.failures} failure(s)`, ok: r.failures === 0 },
+  ];
+}
+
+/**
+ * fleetProvisioning dps declares nothing per device, so planning 10,000 devices must cost about
+ * what 1 device costs: the largest dps fleet within `ratio` times the smallest, and within `seconds`.
+ */
+export function dpsVerdicts(rows: BenchRow[], targets = { ratio: 1.2, seconds: 3 }): Verdict[] {
+  const dps = rows.filter((r) => r.dps).sort((a, b) => a.devices - b.devices);
+  if (dps.length < 2) return [];
+  const small = dps[0];
+  const large = dps[dps.length - 1];
+  return [
+    {
+      target: `dps: ${large.devices} devices within ${targets.ratio}x the ${small.devices}-device plan`,
+      measured: `${(large.medianSeconds / small.medianSeconds).toFixed(2)}x (${large.medianSeconds.toFixed(2)} s vs ${small.medianSeconds.toFixed(2)} s)`,
+      ok: large.medianSeconds <= targets.ratio * small.medianSeconds,
+    },
+    { target: `dps: ${large.devices} devices within ${targets.seconds} s`, measured: `${large.medianSeconds.toFixed(2)} s`, ok: large.medianSeconds <= targets.seconds },
+    { target: `dps: the same number of resources for ${small.devices} and ${large.devices} devices`, measured: `${small.resources} vs ${large.resources}`, ok: small.resources === large.resources },
   ];
 }

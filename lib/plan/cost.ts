@@ -12,6 +12,8 @@ import {
   type BastionSku,
   DEFENDER_FOR_IOT_DEVICE_MONTHLY,
   DEFENDER_FOR_SERVERS_P1_MONTHLY,
+  DPS_OPERATIONS_PER_DEVICE_MONTH,
+  DPS_PER_1K_OPERATIONS,
   HOURS_PER_MONTH,
   type HubSku,
   IOT_HUB_UNIT_MONTHLY,
@@ -59,6 +61,8 @@ export interface CostInput {
   defenderDevices: number;
   /** VMs with Defender for Servers Plan 1 (securityAgent defender-for-servers); no line when 0 or absent. */
   defenderServers?: number;
+  /** fleetProvisioning dps: the fleet's devices register through DPS. Absent in registry mode. */
+  dps?: { devices: number };
 }
 
 export interface CostLine {
@@ -108,6 +112,7 @@ export function estimateCost(input: CostInput): CostEstimate {
     ...vmLines(input.vms, assumptions),
     defenderLine(input.defenderDevices),
     ...defenderServersLines(input.defenderServers ?? 0),
+    ...(input.dps ? [dpsLine(input.dps.devices, assumptions)] : []),
   ];
   if (lines.some((l) => !l.confirmed)) {
     assumptions.push("Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.");
@@ -206,6 +211,13 @@ function defenderServersLines(servers: number): CostLine[] {
   if (servers === 0) return [];
   const p = DEFENDER_FOR_SERVERS_P1_MONTHLY;
   return [line("Defender for Servers", `Plan 1 × ${servers} VM(s)`, servers * p.usd, [p])];
+}
+
+function dpsLine(devices: number, assumptions: string[]): CostLine {
+  requireWholeNumber("dps.devices", devices, 0);
+  const operations = devices * DPS_OPERATIONS_PER_DEVICE_MONTH;
+  assumptions.push(`Device Provisioning Service: ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations per device a month (one a day), no standing fee.`);
+  return line("Device Provisioning Service", `S1, ${devices} device(s) × ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations = ${operations} operations a month`, (operations / 1000) * DPS_PER_1K_OPERATIONS.usd, [DPS_PER_1K_OPERATIONS]);
 }
 
 /** Case-insensitive, as Azure treats VM size names. */

@@ -19,6 +19,8 @@ export const MOCK_OWNER_KEY = Buffer.from("mock-iothubowner-key-for-tests-only")
 /** The mock key of the program's own data-plane policy (`pulumi-dataplane`). */
 export const MOCK_DATAPLANE_KEY = Buffer.from("mock-pulumi-dataplane-key-for-tests-only").toString("base64");
 export const MOCK_SUFFIX = "a1b2c3";
+export const MOCK_ID_SCOPE = "0ne00A1B2C3";
+export const MOCK_DPS_KEY = Buffer.from("mock-provisioningserviceowner-key-for-tests-only").toString("base64");
 
 export interface DeclaredResource {
   type: string;
@@ -92,6 +94,7 @@ const ARM_TYPES: Record<string, string> = {
   "azure-native:network:NetworkInterface": "Microsoft.Network/networkInterfaces",
   "azure-native:compute:VirtualMachine": "Microsoft.Compute/virtualMachines",
   "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
+  "azure-native:deviceprovisioningservices:IotDpsResource": "Microsoft.Devices/provisioningServices",
   "azure-native:monitor:DataCollectionRule": "Microsoft.Insights/dataCollectionRules",
 };
 
@@ -119,6 +122,20 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     }
     case "tls:index/privateKey:PrivateKey":
       return { id: name, state: { ...inputs, privateKeyPem: mockPrivateKeyPem(), privateKeyOpenssh: mockPrivateKeyPem(), publicKeyOpenssh: mockPublicKeyOpenssh(name) } };
+    case "random:index/randomBytes:RandomBytes": {
+      const bytes = Buffer.alloc(Number(plain.length ?? 32), name);
+      return { id: name, state: { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") } };
+    }
+    case "tls:index/certRequest:CertRequest": {
+      // The stand-in request carries only its subject's CN, so the signed stand-in keeps it.
+      const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
+      return { id: name, state: { ...inputs, certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(`CN=${cn}`).toString("base64")}\n-----END CERTIFICATE REQUEST-----\n` } };
+    }
+    case "tls:index/locallySignedCert:LocallySignedCert": {
+      const body = /-----BEGIN CERTIFICATE REQUEST-----\n([A-Za-z0-9+/=]+)\n/.exec(String(plain.certRequestPem ?? ""))?.[1];
+      const subject = body === undefined ? "" : Buffer.from(body, "base64").toString("utf8");
+      return { id: name, state: { ...inputs, certPem: mockSelfSignedCertPem(subject.startsWith("CN=") ? subject.slice(3) : name) } };
+    }
     case "tls:index/selfSignedCert:SelfSignedCert": {
       const cn = String((plain.subject as Record<string, unknown> | undefined)?.commonName ?? name);
       // The mock certificate's notAfter (lib/plan/mockCert.ts).
@@ -138,6 +155,9 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
       const arm = ARM_TYPES[type] ?? `Mock.${type.split(":")[1] ?? "unknown"}/${type.split(":")[2] ?? "unknown"}`;
       const state: Record<string, unknown> = { ...inputs, name: n };
       if (type === "azure-native:iothub:IotHubResource") state.properties = { ...(plain.properties as object), hostName: `${n}.azure-devices.net` };
+      if (type === "azure-native:deviceprovisioningservices:IotDpsResource") {
+        state.properties = { ...(plain.properties as object), idScope: MOCK_ID_SCOPE, serviceOperationsHostName: `${n}.azure-devices-provisioning.net` };
+      }
       if (type === "azure-native:operationalinsights:Workspace") state.customerId = "11111111-2222-3333-4444-555555555555";
       return { id: `${sub}/resourceGroups/${rg}/providers/${arm}/${n}`, state };
     }
@@ -202,6 +222,7 @@ export async function declareUnderMocks(program: () => unknown, stack: string, r
 
 async function declare(program: () => unknown, stack: string, raw: RawConfig, resources: DeclaredResource[], options: DeclareOptions): Promise<Omit<DeclaredStack, "warnings">> {
   const parents = new Map<string, string>();
+  const constructed: string[] = [];
   const resourceOptions = new Map<string, DeclaredResource["options"]>();
   await pulumi.runtime.setMocks({
     newResource: (args) => {
@@ -221,6 +242,9 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
         }
         return { keyName: "iothubowner", primaryKey: MOCK_OWNER_KEY, secondaryKey: MOCK_OWNER_KEY, rights: "RegistryWrite, ServiceConnect, DeviceConnect" };
       }
+      if (args.token === "azure-native:deviceprovisioningservices:listIotDpsResourceKeysForKeyName") {
+        return { keyName: args.inputs.keyName, primaryKey: MOCK_DPS_KEY, secondaryKey: MOCK_DPS_KEY, rights: "ServiceConfig, EnrollmentRead, EnrollmentWrite, DeviceConnect, RegistrationStatusRead, RegistrationStatusWrite" };
+      }
       return { ...args.inputs };
     },
   }, PROJECT, stack, false, "organization");
@@ -236,6 +260,8 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
       if (parent && pulumi.resourceType(parent) !== "pulumi:pulumi:Stack") {
         parents.set(key, `${pulumi.resourceType(parent)}::${pulumi.resourceName(parent)}`);
       }
+      // instanceof, not isInstance: the brand isInstance reads is set after transformations run.
+      if (!(t.resource instanceof pulumi.ComponentResource) && t.type !== "pulumi:pulumi:StackReference") constructed.push(key);
       const custom = t.opts as pulumi.CustomResourceOptions;
       const deps = custom.dependsOn === undefined ? [] : Array.isArray(custom.dependsOn) ? custom.dependsOn : [custom.dependsOn];
       resourceOptions.set(key, {
@@ -258,5 +284,12 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
   // mock monitor (and nothing of this run leaks into the next one).
   await pulumi.runtime.disconnect();
   if (failure !== undefined) throw failure;
+  // An input that fails to resolve (an apply that throws) fails a real `pulumi up`; under mocks
+  // the SDK only leaves an unhandled rejection, and the resource never reaches the monitor.
+  const registered = new Set(resources.map((r) => `${r.type}::${r.name}`));
+  const unregistered = constructed.filter((k) => !registered.has(k));
+  if (unregistered.length > 0) {
+    throw new Error(`declared but never registered, because an input failed to resolve: ${unregistered.join(", ")}`);
+  }
   return { resources, outputs: (outputs ?? {}) as Record<string, unknown>, secretOutputs };
 }

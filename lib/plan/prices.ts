@@ -24,7 +24,7 @@ export const HOURS_PER_MONTH = 730;
 
 export interface Price {
   usd: number;
-  per: "unit-month" | "hour" | "disk-month" | "GB" | "GB-month" | "device-month" | "server-month";
+  per: "unit-month" | "hour" | "disk-month" | "GB" | "GB-month" | "device-month" | "server-month" | "1k-operations";
   /** URL, or repository and path, of what the figure was read from. */
   source: string;
   /** The date the figure was read from `source`. */
@@ -169,3 +169,24 @@ export const DEFENDER_FOR_SERVERS_P1_MONTHLY: Price = {
   confirmed: false,
   note: "Defender for Servers Plan 1: about $5 per server and month after a 30-day trial (unconfirmed; the trial is not deducted).",
 };
+
+/**
+ * Device Provisioning Service S1: billed per 1,000 operations (registrations, re-provisionings,
+ * enrollment changes), no standing fee per instance. Read 2026-11-29 from a third-party estimator
+ * that names no region; Microsoft's DPS pricing page was not available offline.
+ */
+export const DPS_PER_1K_OPERATIONS: Price = {
+  usd: 0.123,
+  per: "1k-operations",
+  source: "https://c3x.dev/resources/azure/azurerm_iothub_dps/ (\"~$0.123 per 1,000 provisioning operations ... with no standing fee\"); https://azure.microsoft.com/en-us/pricing/details/iot-hub/",
+  read: "2026-11-29",
+  confirmed: false,
+  note: "DPS price from a third-party page without a region; not confirmed against Microsoft's pricing page.",
+};
+
+/**
+ * DPS operations a device causes a month. IoT Edge may re-provision at each start of the identity
+ * service (whether 1.5/1.6 default to re-provisioning on every start is unconfirmed), so the plan
+ * assumes one registration a day: a cautious figure for devices that restart daily.
+ */
+export const DPS_OPERATIONS_PER_DEVICE_MONTH = 30;

@@ -126,6 +126,7 @@ export function costInput(config: StackConfig, budget: BudgetResult): CostInput 
     },
     defenderDevices: config.agent.mode === "none" ? 0 : config.fleet.devices.length,
     defenderServers: config.agent.mode === "defender-for-servers" ? config.fleet.simulated.length : 0,
+    ...(config.provisioning.mode === "dps" ? { dps: { devices: config.fleet.devices.length } } : {}),
   };
 }
 

@@ -108,10 +108,11 @@ const X509_TOML = [
 describe("renderHostProvisioning (the Run Command's inputs)", () => {
   test("x509: the non-secret parameters, in a fixed order, with the certificate's thumbprint", () => {
     const p = renderHostProvisioning(X509_CASE);
-    assert.deepEqual(p.parameters.map((x) => x.name), ["EDGE_UBUNTU_VERSION", "EDGE_IOTEDGE_VERSION", "EDGE_AUTH_MODE", "EDGE_SECURITY_AGENT", "EDGE_DEVICE_ID", "EDGE_APT_PIN_B64", "EDGE_IDENTITY_THUMBPRINT"]);
+    assert.deepEqual(p.parameters.map((x) => x.name), ["EDGE_UBUNTU_VERSION", "EDGE_IOTEDGE_VERSION", "EDGE_AUTH_MODE", "EDGE_PROVISIONING", "EDGE_SECURITY_AGENT", "EDGE_DEVICE_ID", "EDGE_APT_PIN_B64", "EDGE_IDENTITY_THUMBPRINT"]);
     assert.equal(param(p.parameters, "EDGE_UBUNTU_VERSION"), "22.04");
     assert.equal(param(p.parameters, "EDGE_IOTEDGE_VERSION"), "1.6");
     assert.equal(param(p.parameters, "EDGE_AUTH_MODE"), "x509");
+    assert.equal(param(p.parameters, "EDGE_PROVISIONING"), "manual");
     assert.equal(param(p.parameters, "EDGE_SECURITY_AGENT"), "micro-agent");
     assert.equal(param(p.parameters, "EDGE_DEVICE_ID"), DEVICE);
     assert.equal(param(p.parameters, "EDGE_IDENTITY_THUMBPRINT"), sha256Thumbprint(TEST_CERT_PEM));
