@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import main from "../../index";
 import type { RawConfig } from "../../lib/config/config";
-import { declareUnderMocks, stackFileToRaw, type DeclareOptions, type DeclaredResource, type DeclaredStack } from "../../lib/plan/mockEngine";
+import { declareUnderMocks, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/plan/mockEngine";
 import { repoRoot } from "./validators";
 
 /** The stacks with a Pulumi.<stack>.yaml in the repository. */
@@ -20,13 +20,9 @@ export function stackFileConfig(stack: string): RawConfig {
   return stackFileToRaw(doc.config ?? {});
 }
 
-/**
- * Dynamic providers' code is not serialized unless asked for (`serializeDynamicProviders`): it
- * costs about a second a declaration and only the tests of the serialized code need it.
- */
-export async function declareStack(stack: string, overrides: Record<string, unknown> = {}, base?: RawConfig, options: DeclareOptions = {}): Promise<DeclaredStack> {
+export async function declareStack(stack: string, overrides: Record<string, unknown> = {}, base?: RawConfig): Promise<DeclaredStack> {
   const raw = { ...(base ?? stackFileConfig(stack)), ...stackFileToRaw(overrides) };
-  return declareUnderMocks(main, stack, raw, { serializeDynamicProviders: false, ...options });
+  return declareUnderMocks(main, stack, raw);
 }
 
 export function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {

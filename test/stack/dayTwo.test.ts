@@ -47,7 +47,7 @@ const renewed = (deviceId: string) => (type: string, name: string) =>
   type === CERT && name === `fleet-${deviceId}-cert` ? { certPem: mockSelfSignedCertPem(deviceId, 1) } : undefined;
 
 async function declareDev(overrides: Record<string, unknown> = {}, options: Parameters<typeof declareUnderMocks>[3] = {}): Promise<DeclaredStack> {
-  return declareUnderMocks(main, "dev", { ...stackFileConfig("dev"), ...stackFileToRaw(overrides) }, { serializeDynamicProviders: false, ...options });
+  return declareUnderMocks(main, "dev", { ...stackFileConfig("dev"), ...stackFileToRaw(overrides) }, options);
 }
 
 const DEPLOYMENT = `${DYNAMIC}::fleet-deployment`;

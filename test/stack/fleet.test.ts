@@ -232,7 +232,7 @@ describe("no hub key or private key outside secrets (mock engine: what the progr
     describe(label, () => {
       let s: DeclaredStack;
       before(async () => {
-        s = await declareStack(stack, overrides, undefined, { serializeDynamicProviders: true });
+        s = await declareStack(stack, overrides);
       });
 
       test("no dynamic provider's serialized code (__provider) contains the hub key", () => {
