@@ -101,7 +101,15 @@ export class EdgeHost extends pulumi.ComponentResource {
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
       identity: { type: "SystemAssigned" },
       tags: args.tags,
-    }, { parent: this, replaceOnChanges: VM_REPLACE_ON_CHANGES });
+    }, {
+      parent: this,
+      replaceOnChanges: VM_REPLACE_ON_CHANGES,
+      // A VM created by an earlier version of this program carries that version's cloud-init
+      // (with the device's credentials) as custom data. Azure refuses any change to it
+      // (PropertyChangeNotAllowed), so an existing VM keeps what it has, and the Run Command
+      // below provisions it from now on. A new or rebuilt VM gets the constant bootstrap.
+      ignoreChanges: ["osProfile.customData"],
+    });
 
     // The settings are parameters; the credentials and config.toml only protected parameters,
     // which Azure does not return (Run Command docs). On Linux each reaches the script as an

@@ -31,7 +31,7 @@ export interface DeclaredResource {
   inputs: Record<string, unknown>;
   custom: boolean;
   /** Resource options that shape day-two behaviour, as the program set them. */
-  options?: { protect?: boolean; replaceOnChanges?: string[]; dependsOn?: string[] };
+  options?: { protect?: boolean; replaceOnChanges?: string[]; ignoreChanges?: string[]; dependsOn?: string[] };
 }
 
 export interface DeclaredStack {
@@ -267,6 +267,7 @@ async function declare(program: () => unknown, stack: string, raw: RawConfig, re
       resourceOptions.set(key, {
         protect: custom.protect,
         replaceOnChanges: custom.replaceOnChanges,
+        ignoreChanges: custom.ignoreChanges,
         dependsOn: (deps as pulumi.Resource[]).map((d) => `${pulumi.resourceType(d)}::${pulumi.resourceName(d)}`),
       });
       return undefined;

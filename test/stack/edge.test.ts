@@ -157,6 +157,8 @@ for (const stage of ["dev", "prod"] as const) {
       assert.equal((storage.osDisk as Props).name, `osdisk-edge-001-${stage}`);
       assert.equal(((vm.networkProfile as Props).networkInterfaces as Props[])[0].deleteOption, "Detach");
       assert.deepEqual(one(s.resources, T.vm).options?.replaceOnChanges, ["storageProfile.imageReference", "osProfile.adminUsername"]);
+      // An existing VM keeps the custom data an earlier version gave it: Azure refuses to change it.
+      assert.deepEqual(one(s.resources, T.vm).options?.ignoreChanges, ["osProfile.customData"]);
       assert.equal(vm.vmName, `vm-edge-001-${stage}`);
     });
 
