@@ -1,47 +1,78 @@
-// `npm test`: the type check, lint and every test, run side by side so a 2-core machine is kept
-// busy (each alone is mostly single-threaded). The test runner's output streams as it comes;
-// the type check and lint print one line each (and their output if they fail); any failure
-// makes the exit code non-zero.
+// `npm test`: the type check, lint and every test, side by side so a 2-core machine is kept busy.
+//
+// The tests run as JavaScript transpiled by esbuild into .test-build/ (a TypeScript loader in
+// every test process doubles the time to load @pulumi/pulumi); `tsc` type-checks the sources.
+// Test files share processes (node --test --test-isolation=none), so the SDK is loaded, and each
+// distinct stack declared (test/helpers/stacks.ts), once per process rather than once per file:
+// the files that declare stacks (they import test/helpers/stacks or lib/plan/mockEngine) are
+// split over two processes, the other files share a third. A file whose doc comment says it
+// "runs in a process of its own" does, as Node's test runner does by default.
+//
+// Arguments, if any, are test files (test/x/y.test.ts) to run instead of all of them.
+// Each group's output is printed whole when it ends; any failure makes the exit code non-zero.
 import { spawn } from "node:child_process";
-import { availableParallelism } from "node:os";
-import { readdirSync, statSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { root, transpile } from "./transpile.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(root, ".test-build");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 function testFiles(dir) {
   return readdirSync(join(root, dir)).sort().flatMap((name) => {
     const rel = join(dir, name);
-    if (statSync(join(root, rel)).isDirectory()) return name === "schemas" || name === "__snapshots__" ? [] : testFiles(rel);
+    if (statSync(join(root, rel)).isDirectory()) return name === "schemas" || name === "__snapshots__" || name === "fixtures" ? [] : testFiles(rel);
     return name.endsWith(".test.ts") ? [rel] : [];
   });
 }
 
-function run(label, command, args, { quiet }) {
+function run(label, command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    if (quiet) {
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-    }
-    child.on("close", (code) => resolve({ label, code: code ?? 1, output }));
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ label, code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
   });
 }
 
-const concurrency = Math.max(2, availableParallelism());
-// Each check reports as soon as it ends (normally well before the tests), so the test runner's
-// summary stays the last thing printed.
-const report = (r) => {
-  process.stdout.write(`${r.label}: ${r.code === 0 ? "ok" : `failed (exit ${r.code})`}\n${r.code === 0 ? "" : r.output}`);
+const report = (r, { always }) => {
+  const head = `${r.label}: ${r.code === 0 ? "ok" : `failed (exit ${r.code})`} in ${r.seconds.toFixed(1)} s\n`;
+  process.stdout.write(always || r.code !== 0 ? `${r.output}${head}` : head);
   return r;
 };
-const checks = [
-  run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"], { quiet: true }).then(report),
-  run("lint (eslint .)", bin("eslint"), ["."], { quiet: true }).then(report),
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : testFiles("test");
+const source = (file) => readFileSync(join(root, file), "utf8");
+const ownProcess = (file) => /runs in a process of its own/i.test(source(file));
+const declaresStacks = (file) => /from "(\.\.\/)+(helpers\/stacks|lib\/plan\/mockEngine)"/.test(source(file));
+const compiled = (list) => list.map((f) => join(OUT, f.replace(/\.ts$/, ".js")));
+
+// The type check and lint read the sources; they start before the transpile so they overlap it.
+const checks = process.argv.length > 2 ? [] : [
+  run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]).then((r) => report(r, { always: false })),
+  run("lint (eslint .)", bin("eslint"), ["."]).then((r) => report(r, { always: false })),
 ];
-const tests = await run("tests", process.execPath, ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...testFiles("test")], { quiet: false });
-const results = [...(await Promise.all(checks)), tests];
+await transpile(OUT, ["components", "lib", "tools", "test", "policy"]);
+
+// The stack files are split in two by a greedy balance on their sizes, which track their number
+// of stack declarations well enough.
+const stackFiles = files.filter((f) => !ownProcess(f) && declaresStacks(f));
+const halves = [[], []];
+const weight = [0, 0];
+for (const f of [...stackFiles].sort((a, b) => source(b).length - source(a).length)) {
+  const i = weight[0] <= weight[1] ? 0 : 1;
+  halves[i].push(f);
+  weight[i] += source(f).length;
+}
+const shared = [...halves, files.filter((f) => !ownProcess(f) && !declaresStacks(f))];
+const own = files.filter(ownProcess);
+const testRun = (list, extra) => [process.execPath, ["--test", "--test-reporter=spec", ...extra, ...compiled(list.sort())]];
+const groups = [
+  ...shared.filter((g) => g.length > 0).map((g, i) => [`tests, shared process ${i + 1} (${g.length} files)`, ...testRun(g, ["--test-isolation=none"])]),
+  ...(own.length > 0 ? [[`tests, a process each (${own.length} files)`, ...testRun(own, [])]] : []),
+];
+const tests = await Promise.all(groups.map(([label, command, args]) => run(label, command, args).then((r) => report(r, { always: true }))));
+const results = [...(await Promise.all(checks)), ...tests];
 process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;

@@ -59,9 +59,16 @@ AUDISP_SYSLOG_CONF=""
 AUDIT_SYSLOG_FACILITY=""
 STEP_NOTE_FILE=""
 
+# now VARIABLE: the current UTC time, ISO 8601, from bash itself (the script forks as little as
+# it can: each step is logged and recorded in the status file twice).
+now() {
+  TZ=UTC printf -v "$1" '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+}
+
 log() {
-  local line
-  line="$(date -u +%Y-%m-%dT%H:%M:%SZ) iotedge-provision: $*"
+  local line stamp
+  now stamp
+  line="${stamp} iotedge-provision: $*"
   printf '%s\n' "$line" >>"$LOG_FILE"
   # fd 3 is the caller's stdout (cloud-init-output.log), kept free of step output that could echo
   # configuration back.
@@ -101,12 +108,12 @@ apt_get() {
     "$@"
 }
 
+# write_status: replaces the status file atomically (its folder is made by main).
 write_status() {
-  local step tmp
-  mkdir -p "$(dirname "$STATUS_FILE")"
-  tmp="$(mktemp "${STATUS_FILE}.XXXXXX")"
+  local step stamp tmp="${STATUS_FILE}.$$"
+  now stamp
   {
-    printf '# IoT Edge provisioning status, updated %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    printf '# IoT Edge provisioning status, updated %s\n' "$stamp"
     printf '# settings: ubuntu=%s iotedge=%s auth=%s security_agent=%s\n' \
       "${UBUNTU_VERSION:-?}" "${IOTEDGE_VERSION:-?}" "${AUTH_MODE:-?}" "${SECURITY_AGENT:-?}"
     printf '# details: sudo less %s\n' "$LOG_FILE"
@@ -117,8 +124,7 @@ write_status() {
         printf '%-15s %s\n' "$step" "${STATE[$step]:-pending}"
       fi
     done
-  } >"$tmp"
-  chmod 0644 "$tmp"
+  } >"$tmp" # 0644, from main's umask
   mv -f "$tmp" "$STATUS_FILE"
 }
 
@@ -194,7 +200,7 @@ run_step() {
   done
   set_state "$step" running ""
   log "step ${step}: started"
-  STEP_NOTE_FILE="$(mktemp)"
+  : >"$STEP_NOTE_FILE"
   # errexit is ignored inside functions called from a condition (if, ||), so the step runs as a
   # plain command in a subshell and its status is read afterwards.
   set +e
@@ -204,9 +210,8 @@ run_step() {
   ) >>"$LOG_FILE" 2>&1
   rc=$?
   set -e
-  local detail
-  detail="$(cat "$STEP_NOTE_FILE")"
-  rm -f "$STEP_NOTE_FILE"
+  local detail=""
+  IFS= read -r -d '' detail <"$STEP_NOTE_FILE" || true
   if ((rc == 0)); then
     log "step ${step}: ok${detail:+ (${detail})}"
     set_state "$step" ok "$detail"
@@ -491,7 +496,11 @@ finish() {
 main() {
   local step
   exec 3>&1
-  mkdir -p "$(dirname "$LOG_FILE")"
+  # Files are world-readable unless made otherwise (secrets are written 0600 through mktemp).
+  umask 022
+  mkdir -p "$(dirname "$LOG_FILE")" "$(dirname "$STATUS_FILE")"
+  STEP_NOTE_FILE="$(mktemp)"
+  trap 'rm -f "$STEP_NOTE_FILE"' EXIT
   touch "$LOG_FILE"
   # The log may quote configuration lines (a TOML error shows the offending line), so root only.
   chmod 0600 "$LOG_FILE"

@@ -11,9 +11,9 @@ import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
 import { AUDIT_RULES_PATH, BOOTSTRAP_NOTE_PATH, MAX_CUSTOM_DATA_BYTES, renderCloudInit } from "../../lib/edge/cloudinit";
-import { compileDraft04, hasCommand, requireValidator, schemaPath } from "../helpers/validators";
+import { compileDraft04, hasCommand, repoRoot, requireValidator, schemaPath } from "../helpers/validators";
 
-const SNAPSHOT = path.join(__dirname, "..", "__snapshots__", "cloudinit-bootstrap.yaml");
+const SNAPSHOT = path.join(repoRoot, "test", "__snapshots__", "cloudinit-bootstrap.yaml");
 
 interface WriteFile {
   path: string;

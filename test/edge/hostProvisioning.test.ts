@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, test, type TestContext } from "node:test";
+import { after, describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import {
   AUDISP_SYSLOG_CONF,
@@ -31,7 +31,7 @@ import {
   type StepState,
 } from "../../lib/edge/hostProvisioning";
 import { sha256Thumbprint } from "../../lib/edge/x509";
-import { hasCommand, requireValidator } from "../helpers/validators";
+import { hasCommand, repoRoot, requireValidator } from "../helpers/validators";
 
 // Throwaway test credentials made for these tests only (openssl, EC P-256, CN=edge-test-01); they
 // belong to no device or hub.
@@ -171,7 +171,7 @@ describe("renderHostProvisioning (the Run Command's inputs)", () => {
   });
 
   test("the script is provision.sh as stored, and the same for every input", () => {
-    const script = readFileSync(path.join(__dirname, "..", "..", "lib", "edge", "provision.sh"), "utf8");
+    const script = readFileSync(path.join(repoRoot, "lib", "edge", "provision.sh"), "utf8");
     for (const input of Object.values(CASES)) assert.equal(renderHostProvisioning(input).script, script);
   });
 
@@ -250,7 +250,8 @@ function assertTomlParses(t: TestContext, toml: string, expected: unknown): void
 }
 
 
-describe("provisioning script (stubbed system commands)", () => {
+// The runs are independent (a folder each) and mostly wait on processes, so three go at a time.
+describe("provisioning script (stubbed system commands)", { concurrency: 3 }, () => {
   const script = renderHostProvisioning(X509_CASE).script;
 
   test("runs the documented steps, and only micro_agent is optional", () => {
@@ -334,7 +335,8 @@ describe("provisioning script (stubbed system commands)", () => {
     writeFileSync(calls, "");
     for (const [cmd, body] of Object.entries({ ...defaults, ...opts.stubs })) {
       const stub = path.join(bin, cmd);
-      writeFileSync(stub, `#!/usr/bin/env bash\nN=$(grep -cxF -- "${cmd} $*" "${calls}" || true)\nprintf '%s\\n' "${cmd} $*" >>"${calls}"\n${body}\n`);
+      // Counted with bash alone: a stub is called some 30 times a run, and forks are what cost.
+      writeFileSync(stub, `#!/usr/bin/env bash\nN=0; while IFS= read -r l; do [[ "$l" == "${cmd} $*" ]] && N=$((N + 1)); done <"${calls}"\nprintf '%s\\n' "${cmd} $*" >>"${calls}"\n${body}\n`);
       chmodSync(stub, 0o755);
     }
     const scriptFile = path.join(dir, "script.sh");
@@ -375,13 +377,27 @@ describe("provisioning script (stubbed system commands)", () => {
     };
   }
 
+  // The clean runs of the two cases (no stub changed) are made once and read by several tests,
+  // in a folder kept until the end of the file; nothing writes to them after the run.
+  const cleanDir = mkdtempSync(path.join(tmpdir(), "provision-test-clean-"));
+  after(() => rmSync(cleanDir, { recursive: true, force: true }));
+  const cleanRuns = new Map<HostProvisioningInput, Promise<Run>>();
+  function cleanRun(t: TestContext, input: HostProvisioningInput): Promise<Run> {
+    let run = cleanRuns.get(input);
+    if (run === undefined) {
+      run = runScript(t, input, { dir: mkdtempSync(path.join(cleanDir, "run-")) });
+      cleanRuns.set(input, run);
+    }
+    return run;
+  }
+
   const bashReady = (t: TestContext) => requireValidator(t, hasCommand("bash"), "bash");
   const state = (run: Run, step: string) => run.steps[step]?.split(":")[0] as StepState | OverallState | undefined;
   const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 
   test("a clean x509 run records every step ok, writes the identity files 0600 from the protected parameters and exits 0", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, X509_CASE);
+    const run = await cleanRun(t, X509_CASE);
     assert.equal(run.status, 0, run.log);
     for (const step of [...PROVISIONING_STEPS.map((s) => s.name), "overall"]) assert.equal(state(run, step), "ok", run.statusFile);
     assert.equal(readFileSync(path.join(run.root, CONFIG_TOML_PATH), "utf8"), X509_TOML);
@@ -396,7 +412,7 @@ describe("provisioning script (stubbed system commands)", () => {
   test("secrets never reach the log or the Run Command's output", async (t) => {
     if (!bashReady(t)) return;
     for (const input of [X509_CASE, SAS_CASE]) {
-      const run = await runScript(t, input);
+      const run = await cleanRun(t, input);
       for (const secret of [KEY_LINE, CERT_LINE, SAS_KEY]) {
         assert.ok(!run.log.includes(secret) && !run.stdout.includes(secret) && !run.statusFile.includes(secret), secret);
       }
@@ -415,7 +431,7 @@ describe("provisioning script (stubbed system commands)", () => {
 
   test("installs the Microsoft repository package through apt (lock wait, retries), never dpkg -i, and curl has connect and total timeouts", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, SAS_CASE);
+    const run = await cleanRun(t, SAS_CASE);
     const curl = run.calls.filter((c) => c.startsWith("curl "));
     assert.equal(curl.length, 1);
     assert.match(curl[0], /--connect-timeout 20 --max-time 300 /);
@@ -477,7 +493,7 @@ describe("provisioning script (stubbed system commands)", () => {
 
   test("hands the x509 identity files to aziotcs and aziotks before iotedge config apply", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, X509_CASE);
+    const run = await cleanRun(t, X509_CASE);
     const certChown = run.calls.findIndex((c) => c.startsWith("chown aziotcs:aziotcs ") && c.endsWith(IDENTITY_CERT_PATH));
     const keyChown = run.calls.findIndex((c) => c.startsWith("chown aziotks:aziotks ") && c.endsWith(IDENTITY_KEY_PATH));
     const apply = run.calls.indexOf("iotedge config apply");
@@ -502,7 +518,7 @@ describe("provisioning script (stubbed system commands)", () => {
 
   test("a connection-string host skips the identity wait", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, SAS_CASE);
+    const run = await cleanRun(t, SAS_CASE);
     assert.equal(run.steps.hub_identity, "skipped: auth=connectionString");
     assert.ok(!run.calls.includes("iotedge list"));
   });
@@ -559,7 +575,7 @@ describe("provisioning script (stubbed system commands)", () => {
 
   test("classic-module and none skip the micro agent without asking apt for it", async (t) => {
     if (!bashReady(t)) return;
-    const run = await runScript(t, SAS_CASE);
+    const run = await cleanRun(t, SAS_CASE);
     assert.equal(run.steps.micro_agent, "skipped: security_agent=classic-module");
     assert.equal(run.steps.overall, "ok");
     assert.ok(!run.calls.some((c) => c.includes("defender-iot-micro-agent")));

@@ -11,7 +11,23 @@ import type { TestContext } from "node:test";
 import Ajv04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+/** The repository: the folder with package.json above this file (tests also run transpiled, from build/test/). */
+export const repoRoot = ((): string => {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, "package.json"))) return d;
+    if (path.dirname(d) === d) throw new Error(`no package.json above ${__dirname}`);
+  }
+})();
+
+/**
+ * The command that runs the TypeScript module `file` (relative to the repository) in a child
+ * Node process: its transpiled twin when the tests themselves run transpiled (`npm test`, from
+ * .test-build/), else the source through tsx.
+ */
+export function nodeModuleCommand(file: string): string[] {
+  if (__filename.endsWith(".js")) return [path.join(__dirname, "..", "..", file.replace(/\.ts$/, ".js"))];
+  return ["--import", "tsx", path.join(repoRoot, file)];
+}
 
 const underCi = (): boolean => /^(1|true|yes)$/i.test(process.env.CI ?? "");
 

@@ -1,6 +1,9 @@
 /**
  * The data plane at fleet scale and in the states a real hub reaches, against the fake hub with
  * the documented per-unit rates enforced (scaled in time so the tests are fast).
+ *
+ * Runs in a process of its own (tools/test.mjs): it counts how often the SDK serializes the
+ * dynamic providers, which it does once per process, and most of its time is spent waiting.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

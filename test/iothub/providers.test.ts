@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { EDGE_DEVICE_SECRET_OUTPUTS, EdgeDevice } from "../../components/edgeDevice";
 import { EdgeDeployment } from "../../components/edgeDeployment";
@@ -27,329 +27,331 @@ const KEY = Buffer.from("provider-test-policy-key-987654321").toString("base64")
 const THUMB_A = "ab".repeat(20);
 const THUMB_B = "cd".repeat(32);
 
-let hub: FakeHub;
-let connect: ClientFactory;
-before(async () => {
-  hub = await FakeHub.start({ key: KEY });
-  connect = (o) => new IotHubClient({ ...o, baseUrl: hub.baseUrl, timeoutMs: 150, retries: 4, minDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10 });
-});
-after(async () => {
-  await hub.close();
-});
-
-let n = 0;
-function deviceInputs(over: Partial<EdgeDeviceInputs> = {}): EdgeDeviceInputs {
-  return {
-    hubHostName: hub.hostName,
-    hubKey: KEY,
-    keyName: "iothubowner",
-    deviceId: `edge-${++n}`,
-    auth: { type: "selfSigned", primaryThumbprint: THUMB_A },
-    tags: { environment: "dev", securityAgent: "micro-agent" },
-    ...over,
-  };
-}
-
-test("EdgeDevice create registers an IoT Edge device with both X.509 thumbprints (secondary = primary when only one is given), twin tags, and no keys", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs();
-  const { id, outs } = await p.create(inputs);
-  assert.equal(id, inputs.deviceId);
-  const stored = hub.devices.get(inputs.deviceId) as { capabilities: { iotEdge: boolean }; authentication: unknown };
-  assert.equal(stored.capabilities.iotEdge, true);
-  assert.deepEqual(stored.authentication, { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_A.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() } });
-  assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, inputs.tags);
-  assert.ok(outs?.etag && outs.generationId);
-  assert.equal(outs?.primaryKey, undefined);
-  assert.equal(outs?.connectionString, undefined);
-});
-
-test("EdgeDevice create with sas returns the hub's keys and a connection string", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs({ auth: { type: "sas" } });
-  const { outs } = await p.create(inputs);
-  const stored = hub.devices.get(inputs.deviceId) as { authentication: { symmetricKey: { primaryKey: string; secondaryKey: string } } };
-  assert.equal(outs?.primaryKey, stored.authentication.symmetricKey.primaryKey);
-  assert.equal(outs?.secondaryKey, stored.authentication.symmetricKey.secondaryKey);
-  assert.notEqual(outs?.primaryKey, outs?.secondaryKey);
-  assert.equal(Buffer.from(outs!.primaryKey!, "base64").length, 32);
-  assert.equal(outs?.connectionString, `HostName=${hub.hostName};DeviceId=${inputs.deviceId};SharedAccessKey=${outs?.primaryKey}`);
-});
-
-test("EdgeDevice creation survives 429, 500, 503, a reset and a timeout without creating the device twice", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs({ auth: { type: "sas" } });
-  const devicePath = `/devices/${inputs.deviceId}`;
-  hub.inject(
-    { method: "PUT", path: devicePath },
-    { kind: "status", status: 429, headers: { "Retry-After": "0" } },
-    { kind: "status", status: 503 },
-    { kind: "delay", ms: 400 },
-  );
-  hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 500 }, { kind: "reset" });
-  const { outs } = await p.create(inputs);
-  assert.equal(hub.creations.get(devicePath), 1);
-  // The keys returned are the ones the hub holds: those of the single create that went through.
-  const stored = hub.devices.get(inputs.deviceId) as { authentication: { symmetricKey: { primaryKey: string } } };
-  assert.equal(outs?.primaryKey, stored.authentication.symmetricKey.primaryKey);
-  assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, inputs.tags);
-});
-
-test("EdgeDevice create that made the device but could not tag it reports a partial create with the device's state", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs();
-  hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 400, body: { Message: "ErrorCode:ArgumentInvalid" } });
-  const provider = "exports.handler = () => ({}); // the serialized provider text";
-  await assert.rejects(p.create({ ...inputs, __provider: provider } as EdgeDeviceInputs), (err: PartialCreateError) => {
-    assert.ok(err instanceof PartialCreateError);
-    assert.equal(err.id, inputs.deviceId);
-    // Without it, a later read or delete of this state fails in the provider host ("code must be a string").
-    assert.equal((err.properties as { __provider?: string }).__provider, provider);
-    assert.deepEqual((err.properties as EdgeDeviceOutputs).tags, {});
-    assert.match(err.message, /was created but its twin tags were not set: IoT Hub updateTwinTags of twin of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 400/);
-    assert.ok(!err.message.includes(KEY));
-    return true;
+describe("the dynamic providers against the fake hub (one hub for the file)", () => {
+  let hub: FakeHub;
+  let connect: ClientFactory;
+  before(async () => {
+    hub = await FakeHub.start({ key: KEY });
+    connect = (o) => new IotHubClient({ ...o, baseUrl: hub.baseUrl, timeoutMs: 150, retries: 4, minDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 10 });
   });
-});
+  after(async () => {
+    await hub.close();
+  });
 
-test("EdgeDevice diff replaces on a new device id or hub, and updates auth and tags in place", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const olds = { ...deviceInputs(), etag: "e", generationId: "g" };
-  const same = await p.diff!(olds.deviceId, olds, { ...olds });
-  assert.deepEqual(same, { changes: false, replaces: [], deleteBeforeReplace: false });
-  assert.deepEqual((await p.diff!(olds.deviceId, olds, { ...olds, deviceId: "other" })).replaces, ["deviceId"]);
-  assert.deepEqual((await p.diff!(olds.deviceId, olds, { ...olds, hubHostName: "h2.azure-devices.net" })).replaces, ["hubHostName"]);
-  for (const news of [
-    { ...olds, tags: { environment: "prod" } },
-    { ...olds, auth: { type: "sas" } as const },
-    { ...olds, hubKey: "rotated" },
-  ]) {
-    const d = await p.diff!(olds.deviceId, olds, news);
+  let n = 0;
+  function deviceInputs(over: Partial<EdgeDeviceInputs> = {}): EdgeDeviceInputs {
+    return {
+      hubHostName: hub.hostName,
+      hubKey: KEY,
+      keyName: "iothubowner",
+      deviceId: `edge-${++n}`,
+      auth: { type: "selfSigned", primaryThumbprint: THUMB_A },
+      tags: { environment: "dev", securityAgent: "micro-agent" },
+      ...over,
+    };
+  }
+
+  test("EdgeDevice create registers an IoT Edge device with both X.509 thumbprints (secondary = primary when only one is given), twin tags, and no keys", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { id, outs } = await p.create(inputs);
+    assert.equal(id, inputs.deviceId);
+    const stored = hub.devices.get(inputs.deviceId) as { capabilities: { iotEdge: boolean }; authentication: unknown };
+    assert.equal(stored.capabilities.iotEdge, true);
+    assert.deepEqual(stored.authentication, { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_A.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() } });
+    assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, inputs.tags);
+    assert.ok(outs?.etag && outs.generationId);
+    assert.equal(outs?.primaryKey, undefined);
+    assert.equal(outs?.connectionString, undefined);
+  });
+
+  test("EdgeDevice create with sas returns the hub's keys and a connection string", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ auth: { type: "sas" } });
+    const { outs } = await p.create(inputs);
+    const stored = hub.devices.get(inputs.deviceId) as { authentication: { symmetricKey: { primaryKey: string; secondaryKey: string } } };
+    assert.equal(outs?.primaryKey, stored.authentication.symmetricKey.primaryKey);
+    assert.equal(outs?.secondaryKey, stored.authentication.symmetricKey.secondaryKey);
+    assert.notEqual(outs?.primaryKey, outs?.secondaryKey);
+    assert.equal(Buffer.from(outs!.primaryKey!, "base64").length, 32);
+    assert.equal(outs?.connectionString, `HostName=${hub.hostName};DeviceId=${inputs.deviceId};SharedAccessKey=${outs?.primaryKey}`);
+  });
+
+  test("EdgeDevice creation survives 429, 500, 503, a reset and a timeout without creating the device twice", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ auth: { type: "sas" } });
+    const devicePath = `/devices/${inputs.deviceId}`;
+    hub.inject(
+      { method: "PUT", path: devicePath },
+      { kind: "status", status: 429, headers: { "Retry-After": "0" } },
+      { kind: "status", status: 503 },
+      { kind: "delay", ms: 400 },
+    );
+    hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 500 }, { kind: "reset" });
+    const { outs } = await p.create(inputs);
+    assert.equal(hub.creations.get(devicePath), 1);
+    // The keys returned are the ones the hub holds: those of the single create that went through.
+    const stored = hub.devices.get(inputs.deviceId) as { authentication: { symmetricKey: { primaryKey: string } } };
+    assert.equal(outs?.primaryKey, stored.authentication.symmetricKey.primaryKey);
+    assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, inputs.tags);
+  });
+
+  test("EdgeDevice create that made the device but could not tag it reports a partial create with the device's state", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 400, body: { Message: "ErrorCode:ArgumentInvalid" } });
+    const provider = "exports.handler = () => ({}); // the serialized provider text";
+    await assert.rejects(p.create({ ...inputs, __provider: provider } as EdgeDeviceInputs), (err: PartialCreateError) => {
+      assert.ok(err instanceof PartialCreateError);
+      assert.equal(err.id, inputs.deviceId);
+      // Without it, a later read or delete of this state fails in the provider host ("code must be a string").
+      assert.equal((err.properties as { __provider?: string }).__provider, provider);
+      assert.deepEqual((err.properties as EdgeDeviceOutputs).tags, {});
+      assert.match(err.message, /was created but its twin tags were not set: IoT Hub updateTwinTags of twin of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 400/);
+      assert.ok(!err.message.includes(KEY));
+      return true;
+    });
+  });
+
+  test("EdgeDevice diff replaces on a new device id or hub, and updates auth and tags in place", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const olds = { ...deviceInputs(), etag: "e", generationId: "g" };
+    const same = await p.diff!(olds.deviceId, olds, { ...olds });
+    assert.deepEqual(same, { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.deepEqual((await p.diff!(olds.deviceId, olds, { ...olds, deviceId: "other" })).replaces, ["deviceId"]);
+    assert.deepEqual((await p.diff!(olds.deviceId, olds, { ...olds, hubHostName: "h2.azure-devices.net" })).replaces, ["hubHostName"]);
+    for (const news of [
+      { ...olds, tags: { environment: "prod" } },
+      { ...olds, auth: { type: "sas" } as const },
+      { ...olds, hubKey: "rotated" },
+    ]) {
+      const d = await p.diff!(olds.deviceId, olds, news);
+      assert.equal(d.changes, true);
+      assert.deepEqual(d.replaces, []);
+    }
+  });
+
+  test("EdgeDevice update patches removed tags to null and keeps sas keys", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ auth: { type: "sas" } });
+    const { outs } = await p.create(inputs);
+    const news = { ...inputs, tags: { environment: "prod" } };
+    const updated = await p.update!(inputs.deviceId, outs!, news);
+    assert.deepEqual(hub.sent("PATCH", `/twins/${inputs.deviceId}`).at(-1)?.body, { tags: { environment: "prod", securityAgent: null } });
+    assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, { environment: "prod" });
+    assert.equal(updated.outs?.primaryKey, outs?.primaryKey);
+    assert.equal(hub.sent("PUT", `/devices/${inputs.deviceId}`).length, 1, "a tag change does not rewrite the identity");
+  });
+
+  test("EdgeDevice update of the thumbprints reads the device and writes it back with its etag, keeping fields it does not own", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    // An operator disabled the device with a reason, outside Pulumi.
+    hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, status: "disabled", statusReason: "maintenance" });
+    const etag = String(hub.devices.get(inputs.deviceId)!.etag);
+    await p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B, secondaryThumbprint: THUMB_A } });
+    const last = hub.sent("PUT", `/devices/${inputs.deviceId}`).at(-1)!;
+    assert.equal(last.headers["if-match"], `"${etag}"`);
+    const stored = hub.devices.get(inputs.deviceId) as { authentication: unknown; status: string; statusReason: string };
+    assert.deepEqual(stored.authentication, {
+      type: "selfSigned",
+      x509Thumbprint: { primaryThumbprint: THUMB_B.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() },
+    });
+    assert.equal(stored.statusReason, "maintenance");
+    assert.equal(stored.status, "disabled");
+  });
+
+  test("EdgeDevice update that keeps meeting 412 fails with a clear error after re-reading", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    hub.inject({ method: "PUT", path: `/devices/${inputs.deviceId}` }, ...Array.from({ length: 3 }, () => ({ kind: "status", status: 412 }) as const));
+    await assert.rejects(p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B } }), /updateDevice of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 412/);
+    assert.equal(hub.sent("GET", `/devices/${inputs.deviceId}`).length, 3, "re-read before each of the three writes");
+  });
+
+  test("EdgeDevice delete is idempotent", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    await p.delete!(inputs.deviceId, outs!);
+    await p.delete!(inputs.deviceId, outs!);
+    assert.equal(hub.devices.has(inputs.deviceId), false);
+    const read = await p.read!(inputs.deviceId, outs!);
+    assert.equal(read.id, undefined, "read reports a deleted device as gone");
+  });
+
+  test("EdgeDevice check reports invalid ids, thumbprints and tag names, but not unknown values", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const bad = await p.check!({} as EdgeDeviceInputs, deviceInputs({ deviceId: "has space", auth: { type: "selfSigned", primaryThumbprint: "xyz" }, tags: { "a.b": "c" } }));
+    assert.deepEqual(bad.failures?.map((f) => f.property), ["deviceId", "auth", "tags"]);
+    const unknown = await p.check!({} as EdgeDeviceInputs, deviceInputs({ auth: { type: "selfSigned", primaryThumbprint: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } }));
+    assert.deepEqual(unknown.failures, []);
+  });
+
+  function deploymentInputs(over: Partial<EdgeDeploymentInputs> = {}): EdgeDeploymentInputs {
+    const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } };
+    return {
+      hubHostName: hub.hostName,
+      hubKey: KEY,
+      keyName: "iothubowner",
+      configurationId: deploymentConfigurationId(`base-${++n}`, content),
+      content,
+      targetCondition: "tags.environment='dev'",
+      priority: 10,
+      labels: { stack: "dev" },
+      ...over,
+    };
+  }
+
+  test("the configuration id is the base name plus a hash that ignores key order and follows the content", () => {
+    const a = { modulesContent: { x: { "properties.desired": { a: 1, b: 2 } } } };
+    const b = { modulesContent: { x: { "properties.desired": { b: 2, a: 1 } } } };
+    const c = { modulesContent: { x: { "properties.desired": { a: 1, b: 3 } } } };
+    assert.match(deploymentConfigurationId("edge-dev", a), /^edge-dev-[0-9a-f]{8}$/);
+    assert.equal(deploymentConfigurationId("edge-dev", a), deploymentConfigurationId("edge-dev", b));
+    assert.notEqual(deploymentConfigurationId("edge-dev", a), deploymentConfigurationId("edge-dev", c));
+    assert.throws(() => deploymentConfigurationId("Edge_Dev", a), /lowercase/);
+  });
+
+  test("EdgeDeployment creates, updates target/priority/labels in place, and deletes idempotently", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs();
+    const { id, outs } = await p.create(inputs);
+    assert.equal(id, inputs.configurationId);
+    const news = { ...inputs, targetCondition: "tags.environment='prod'", priority: 20, labels: {} };
+    const d = await p.diff!(id, outs!, news);
     assert.equal(d.changes, true);
     assert.deepEqual(d.replaces, []);
-  }
-});
-
-test("EdgeDevice update patches removed tags to null and keeps sas keys", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs({ auth: { type: "sas" } });
-  const { outs } = await p.create(inputs);
-  const news = { ...inputs, tags: { environment: "prod" } };
-  const updated = await p.update!(inputs.deviceId, outs!, news);
-  assert.deepEqual(hub.sent("PATCH", `/twins/${inputs.deviceId}`).at(-1)?.body, { tags: { environment: "prod", securityAgent: null } });
-  assert.deepEqual((hub.twins.get(inputs.deviceId) as { tags: unknown }).tags, { environment: "prod" });
-  assert.equal(updated.outs?.primaryKey, outs?.primaryKey);
-  assert.equal(hub.sent("PUT", `/devices/${inputs.deviceId}`).length, 1, "a tag change does not rewrite the identity");
-});
-
-test("EdgeDevice update of the thumbprints reads the device and writes it back with its etag, keeping fields it does not own", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs();
-  const { outs } = await p.create(inputs);
-  // An operator disabled the device with a reason, outside Pulumi.
-  hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, status: "disabled", statusReason: "maintenance" });
-  const etag = String(hub.devices.get(inputs.deviceId)!.etag);
-  await p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B, secondaryThumbprint: THUMB_A } });
-  const last = hub.sent("PUT", `/devices/${inputs.deviceId}`).at(-1)!;
-  assert.equal(last.headers["if-match"], `"${etag}"`);
-  const stored = hub.devices.get(inputs.deviceId) as { authentication: unknown; status: string; statusReason: string };
-  assert.deepEqual(stored.authentication, {
-    type: "selfSigned",
-    x509Thumbprint: { primaryThumbprint: THUMB_B.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() },
+    const etag = String(hub.configurations.get(id)!.etag);
+    await p.update!(id, outs!, news);
+    const stored = hub.configurations.get(id) as { targetCondition: string; priority: number };
+    assert.equal(stored.targetCondition, "tags.environment='prod'");
+    assert.equal(stored.priority, 20);
+    assert.equal(hub.sent("PUT", `/configurations/${id}`).at(-1)?.headers["if-match"], `"${etag}"`, "written back with the etag just read");
+    await p.delete!(id, outs!);
+    await p.delete!(id, outs!);
+    assert.equal(hub.configurations.has(id), false);
   });
-  assert.equal(stored.statusReason, "maintenance");
-  assert.equal(stored.status, "disabled");
-});
 
-test("EdgeDevice update that keeps meeting 412 fails with a clear error after re-reading", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs();
-  const { outs } = await p.create(inputs);
-  hub.inject({ method: "PUT", path: `/devices/${inputs.deviceId}` }, ...Array.from({ length: 3 }, () => ({ kind: "status", status: 412 }) as const));
-  await assert.rejects(p.update!(inputs.deviceId, outs!, { ...inputs, auth: { type: "selfSigned", primaryThumbprint: THUMB_B } }), /updateDevice of device 'edge-\d+' failed after 1 attempt\(s\): HTTP 412/);
-  assert.equal(hub.sent("GET", `/devices/${inputs.deviceId}`).length, 3, "re-read before each of the three writes");
-});
+  test("EdgeDeployment content change replaces it, creating the new configuration before deleting the old", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const olds = deploymentInputs();
+    const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: { r: "FROM /messages/* INTO $upstream" } } } } };
+    const news = { ...olds, content, configurationId: deploymentConfigurationId("replaced", content) };
+    const d = await p.diff!(olds.configurationId, { ...olds, etag: "e" }, news);
+    assert.deepEqual(d.replaces, ["configurationId"], "the id, which carries the content hash, alone decides replacement");
+    assert.equal(d.deleteBeforeReplace, false);
+  });
 
-test("EdgeDevice delete is idempotent", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const inputs = deviceInputs();
-  const { outs } = await p.create(inputs);
-  await p.delete!(inputs.deviceId, outs!);
-  await p.delete!(inputs.deviceId, outs!);
-  assert.equal(hub.devices.has(inputs.deviceId), false);
-  const read = await p.read!(inputs.deviceId, outs!);
-  assert.equal(read.id, undefined, "read reports a deleted device as gone");
-});
+  test("EdgeDeviceContent applies content once per change and deletes nothing", async () => {
+    const devices = edgeDeviceProviderWith(connect);
+    const device = deviceInputs();
+    await devices.create(device);
+    const p = edgeDeviceContentProviderWith(connect);
+    const content = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } };
+    const inputs = { hubHostName: hub.hostName, hubKey: KEY, keyName: "iothubowner", deviceId: device.deviceId, content };
+    const { id, outs } = await p.create(inputs);
+    assert.deepEqual(hub.applied.get(device.deviceId), content);
+    await p.update!(id, outs!, { ...inputs });
+    const changed = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1", x: 1 } } } };
+    assert.equal((await p.diff!(id, outs!, { ...inputs, content: changed })).changes, true);
+    await p.update!(id, outs!, { ...inputs, content: changed });
+    const posts = hub.sent("POST", `/devices/${device.deviceId}/applyConfigurationContent`);
+    assert.equal(posts.length, 2, "unchanged content is not re-applied");
+    const before = hub.requests.length;
+    await p.delete!(id, outs!);
+    assert.equal(hub.requests.length, before);
+  });
 
-test("EdgeDevice check reports invalid ids, thumbprints and tag names, but not unknown values", async () => {
-  const p = edgeDeviceProviderWith(connect);
-  const bad = await p.check!({} as EdgeDeviceInputs, deviceInputs({ deviceId: "has space", auth: { type: "selfSigned", primaryThumbprint: "xyz" }, tags: { "a.b": "c" } }));
-  assert.deepEqual(bad.failures?.map((f) => f.property), ["deviceId", "auth", "tags"]);
-  const unknown = await p.check!({} as EdgeDeviceInputs, deviceInputs({ auth: { type: "selfSigned", primaryThumbprint: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } }));
-  assert.deepEqual(unknown.failures, []);
-});
+  test("the serialized providers contain the client code but no key, even after use in this process", async () => {
+    // Use the production providers with the key first: any module-level cache of clients or keys would now hold it.
+    await edgeDeviceProvider.check!({} as EdgeDeviceInputs, deviceInputs());
+    await edgeDeploymentProvider.check!({} as EdgeDeploymentInputs, deploymentInputs());
+    const work = edgeDeviceProviderWith(connect);
+    await work.create(deviceInputs());
+    for (const provider of [edgeDeviceProvider, edgeDeploymentProvider]) {
+      const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+      assert.equal(containsSecrets, false);
+      assert.ok(!text.includes(KEY), "the key was serialized");
+      assert.ok(!text.includes(Buffer.from(KEY, "base64").toString("utf8")), "the decoded key was serialized");
+      assert.match(text, /SharedAccessSignature/, "the client came along with the provider");
+    }
+  });
 
-function deploymentInputs(over: Partial<EdgeDeploymentInputs> = {}): EdgeDeploymentInputs {
-  const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } };
-  return {
-    hubHostName: hub.hostName,
-    hubKey: KEY,
-    keyName: "iothubowner",
-    configurationId: deploymentConfigurationId(`base-${++n}`, content),
-    content,
-    targetCondition: "tags.environment='dev'",
-    priority: 10,
-    labels: { stack: "dev" },
-    ...over,
-  };
-}
+  test("the serialized EdgeDevice provider runs on its own, as the dynamic provider host loads it", async () => {
+    const { text } = await pulumi.runtime.serializeFunction(() => edgeDeviceProvider, { allowSecrets: true });
+    const dir = mkdtempSync(path.join(tmpdir(), "edge-provider-"));
+    try {
+      const file = path.join(dir, "provider.js");
+      writeFileSync(file, text);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading generated CommonJS, as the host does
+      const loaded = (require(file) as { handler: () => typeof edgeDeviceProvider }).handler();
+      const bad = await loaded.check!({} as EdgeDeviceInputs, deviceInputs({ deviceId: "bad id" }));
+      assert.deepEqual(bad.failures?.map((f) => f.property), ["deviceId"]);
+      const d = await loaded.diff!("x", { ...deviceInputs(), etag: "e", generationId: "g" }, deviceInputs());
+      assert.deepEqual(d.replaces, ["deviceId"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
-test("the configuration id is the base name plus a hash that ignores key order and follows the content", () => {
-  const a = { modulesContent: { x: { "properties.desired": { a: 1, b: 2 } } } };
-  const b = { modulesContent: { x: { "properties.desired": { b: 2, a: 1 } } } };
-  const c = { modulesContent: { x: { "properties.desired": { a: 1, b: 3 } } } };
-  assert.match(deploymentConfigurationId("edge-dev", a), /^edge-dev-[0-9a-f]{8}$/);
-  assert.equal(deploymentConfigurationId("edge-dev", a), deploymentConfigurationId("edge-dev", b));
-  assert.notEqual(deploymentConfigurationId("edge-dev", a), deploymentConfigurationId("edge-dev", c));
-  assert.throws(() => deploymentConfigurationId("Edge_Dev", a), /lowercase/);
-});
-
-test("EdgeDeployment creates, updates target/priority/labels in place, and deletes idempotently", async () => {
-  const p = edgeDeploymentProviderWith(connect);
-  const inputs = deploymentInputs();
-  const { id, outs } = await p.create(inputs);
-  assert.equal(id, inputs.configurationId);
-  const news = { ...inputs, targetCondition: "tags.environment='prod'", priority: 20, labels: {} };
-  const d = await p.diff!(id, outs!, news);
-  assert.equal(d.changes, true);
-  assert.deepEqual(d.replaces, []);
-  const etag = String(hub.configurations.get(id)!.etag);
-  await p.update!(id, outs!, news);
-  const stored = hub.configurations.get(id) as { targetCondition: string; priority: number };
-  assert.equal(stored.targetCondition, "tags.environment='prod'");
-  assert.equal(stored.priority, 20);
-  assert.equal(hub.sent("PUT", `/configurations/${id}`).at(-1)?.headers["if-match"], `"${etag}"`, "written back with the etag just read");
-  await p.delete!(id, outs!);
-  await p.delete!(id, outs!);
-  assert.equal(hub.configurations.has(id), false);
-});
-
-test("EdgeDeployment content change replaces it, creating the new configuration before deleting the old", async () => {
-  const p = edgeDeploymentProviderWith(connect);
-  const olds = deploymentInputs();
-  const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: { r: "FROM /messages/* INTO $upstream" } } } } };
-  const news = { ...olds, content, configurationId: deploymentConfigurationId("replaced", content) };
-  const d = await p.diff!(olds.configurationId, { ...olds, etag: "e" }, news);
-  assert.deepEqual(d.replaces, ["configurationId"], "the id, which carries the content hash, alone decides replacement");
-  assert.equal(d.deleteBeforeReplace, false);
-});
-
-test("EdgeDeviceContent applies content once per change and deletes nothing", async () => {
-  const devices = edgeDeviceProviderWith(connect);
-  const device = deviceInputs();
-  await devices.create(device);
-  const p = edgeDeviceContentProviderWith(connect);
-  const content = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } };
-  const inputs = { hubHostName: hub.hostName, hubKey: KEY, keyName: "iothubowner", deviceId: device.deviceId, content };
-  const { id, outs } = await p.create(inputs);
-  assert.deepEqual(hub.applied.get(device.deviceId), content);
-  await p.update!(id, outs!, { ...inputs });
-  const changed = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1", x: 1 } } } };
-  assert.equal((await p.diff!(id, outs!, { ...inputs, content: changed })).changes, true);
-  await p.update!(id, outs!, { ...inputs, content: changed });
-  const posts = hub.sent("POST", `/devices/${device.deviceId}/applyConfigurationContent`);
-  assert.equal(posts.length, 2, "unchanged content is not re-applied");
-  const before = hub.requests.length;
-  await p.delete!(id, outs!);
-  assert.equal(hub.requests.length, before);
-});
-
-test("the serialized providers contain the client code but no key, even after use in this process", async () => {
-  // Use the production providers with the key first: any module-level cache of clients or keys would now hold it.
-  await edgeDeviceProvider.check!({} as EdgeDeviceInputs, deviceInputs());
-  await edgeDeploymentProvider.check!({} as EdgeDeploymentInputs, deploymentInputs());
-  const work = edgeDeviceProviderWith(connect);
-  await work.create(deviceInputs());
-  for (const provider of [edgeDeviceProvider, edgeDeploymentProvider]) {
-    const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-    assert.equal(containsSecrets, false);
-    assert.ok(!text.includes(KEY), "the key was serialized");
-    assert.ok(!text.includes(Buffer.from(KEY, "base64").toString("utf8")), "the decoded key was serialized");
-    assert.match(text, /SharedAccessSignature/, "the client came along with the provider");
-  }
-});
-
-test("the serialized EdgeDevice provider runs on its own, as the dynamic provider host loads it", async () => {
-  const { text } = await pulumi.runtime.serializeFunction(() => edgeDeviceProvider, { allowSecrets: true });
-  const dir = mkdtempSync(path.join(tmpdir(), "edge-provider-"));
-  try {
-    const file = path.join(dir, "provider.js");
-    writeFileSync(file, text);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading generated CommonJS, as the host does
-    const loaded = (require(file) as { handler: () => typeof edgeDeviceProvider }).handler();
-    const bad = await loaded.check!({} as EdgeDeviceInputs, deviceInputs({ deviceId: "bad id" }));
-    assert.deepEqual(bad.failures?.map((f) => f.property), ["deviceId"]);
-    const d = await loaded.diff!("x", { ...deviceInputs(), etag: "e", generationId: "g" }, deviceInputs());
-    assert.deepEqual(d.replaces, ["deviceId"]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("under Pulumi mocks, many EdgeDevices register as dynamic resources, serializing each provider once (speed is measured by npm run bench)", async (t) => {
-  const registered: pulumi.runtime.MockResourceArgs[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push(args);
-        return { id: `${args.name}-id`, state: { ...args.inputs, etag: "e", generationId: "g" } };
+  test("under Pulumi mocks, many EdgeDevices register as dynamic resources, serializing each provider once (speed is measured by npm run bench)", async (t) => {
+    const registered: pulumi.runtime.MockResourceArgs[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push(args);
+          return { id: `${args.name}-id`, state: { ...args.inputs, etag: "e", generationId: "g" } };
+        },
+        call: (args) => args.inputs,
       },
-      call: (args) => args.inputs,
-    },
-    "project",
-    "stack",
-    false,
-  );
-  // dynamic.Resource looks serializeFunction up on this module at each call; count the calls.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, patched for counting
-  const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...a: unknown[]) => unknown };
-  const original = closure.serializeFunction;
-  let serializations = 0;
-  closure.serializeFunction = (...a: unknown[]) => {
-    serializations++;
-    return original(...a);
-  };
-  t.after(() => {
-    closure.serializeFunction = original;
-  });
+      "project",
+      "stack",
+      false,
+    );
+    // dynamic.Resource looks serializeFunction up on this module at each call; count the calls.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, patched for counting
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction: (...a: unknown[]) => unknown };
+    const original = closure.serializeFunction;
+    let serializations = 0;
+    closure.serializeFunction = (...a: unknown[]) => {
+      serializations++;
+      return original(...a);
+    };
+    t.after(() => {
+      closure.serializeFunction = original;
+    });
 
-  const N = 200;
-  const settle = (r: pulumi.CustomResource) => new Promise<void>((resolve) => r.urn.apply(() => resolve()));
-  let captured: pulumi.ResourceTransformationArgs | undefined;
-  const devices = Array.from({ length: N }, (_, i) =>
-    new EdgeDevice(
-      `dev-${i}`,
-      { hubHostName: "hub.azure-devices.net", hubKey: KEY, deviceId: `edge-${i}`, auth: { type: "sas" }, tags: { environment: "dev" } },
-      i === 0 ? { transformations: [(args: pulumi.ResourceTransformationArgs) => { captured = args; return undefined; }] } : undefined,
-    ),
-  );
-  const deployment = new EdgeDeployment("dep", {
-    hubHostName: "hub.azure-devices.net",
-    hubKey: KEY,
-    baseName: "edge-dev",
-    content: { modulesContent: {} },
-    targetCondition: "tags.environment='dev'",
-  });
-  await settle(devices[N - 1]);
-  await settle(deployment);
+    const N = 200;
+    const settle = (r: pulumi.CustomResource) => new Promise<void>((resolve) => r.urn.apply(() => resolve()));
+    let captured: pulumi.ResourceTransformationArgs | undefined;
+    const devices = Array.from({ length: N }, (_, i) =>
+      new EdgeDevice(
+        `dev-${i}`,
+        { hubHostName: "hub.azure-devices.net", hubKey: KEY, deviceId: `edge-${i}`, auth: { type: "sas" }, tags: { environment: "dev" } },
+        i === 0 ? { transformations: [(args: pulumi.ResourceTransformationArgs) => { captured = args; return undefined; }] } : undefined,
+      ),
+    );
+    const deployment = new EdgeDeployment("dep", {
+      hubHostName: "hub.azure-devices.net",
+      hubKey: KEY,
+      baseName: "edge-dev",
+      content: { modulesContent: {} },
+      targetCondition: "tags.environment='dev'",
+    });
+    await settle(devices[N - 1]);
+    await settle(deployment);
 
-  assert.equal(serializations, 2, "one serialization per provider object, not per resource");
-  assert.equal(registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").length, N + 1);
-  const first = registered.find((r) => r.name === "dev-0")!;
-  assert.equal(first.inputs.keyName, "pulumi-dataplane", "the default policy is the program's least-privilege one");
-  assert.ok(!String(first.inputs.__provider).includes(KEY), "the key is in the serialized provider");
-  assert.match(String(registered.find((r) => r.name === "dep")!.inputs.configurationId), /^edge-dev-[0-9a-f]{8}$/);
-  // The mock engine ignores additionalSecretOutputs, so check what the resource asks the engine for.
-  assert.deepEqual((captured?.opts as pulumi.CustomResourceOptions | undefined)?.additionalSecretOutputs, EDGE_DEVICE_SECRET_OUTPUTS);
-  assert.equal(await pulumi.isSecret(captured?.props.hubKey as pulumi.Output<string>), true);
+    assert.equal(serializations, 2, "one serialization per provider object, not per resource");
+    assert.equal(registered.filter((r) => r.type === "pulumi-nodejs:dynamic:Resource").length, N + 1);
+    const first = registered.find((r) => r.name === "dev-0")!;
+    assert.equal(first.inputs.keyName, "pulumi-dataplane", "the default policy is the program's least-privilege one");
+    assert.ok(!String(first.inputs.__provider).includes(KEY), "the key is in the serialized provider");
+    assert.match(String(registered.find((r) => r.name === "dep")!.inputs.configurationId), /^edge-dev-[0-9a-f]{8}$/);
+    // The mock engine ignores additionalSecretOutputs, so check what the resource asks the engine for.
+    assert.deepEqual((captured?.opts as pulumi.CustomResourceOptions | undefined)?.additionalSecretOutputs, EDGE_DEVICE_SECRET_OUTPUTS);
+    assert.equal(await pulumi.isSecret(captured?.props.hubKey as pulumi.Output<string>), true);
+  });
 });

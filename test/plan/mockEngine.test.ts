@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { declareUnderMocks } from "../../lib/plan/mockEngine";
-import { repoRoot } from "../helpers/validators";
+import { nodeModuleCommand, repoRoot } from "../helpers/validators";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, props: pulumi.Inputs) {
@@ -14,7 +13,7 @@ class Thing extends pulumi.CustomResource {
 
 test("an input whose apply throws fails the declaration, naming the resource, as it fails a real pulumi up", () => {
   // In a child process: the SDK also leaves an unhandled rejection, which would fail this test file.
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "test", "fixtures", "failing-input.ts")], { cwd: repoRoot, encoding: "utf8" });
+  const r = spawnSync(process.execPath, nodeModuleCommand("test/fixtures/failing-input.ts"), { cwd: repoRoot, encoding: "utf8" });
   assert.equal(r.stdout.trim(), "rejected: declared but never registered, because an input failed to resolve: test:index:Thing::thing", r.stderr);
 });
 

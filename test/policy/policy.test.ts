@@ -5,6 +5,8 @@
  * reshaped input property breaks these tests rather than silently passing the policy. Props are
  * wrapped in @pulumi/policy's own unknown-checking proxy, as the runtime does, and preview cases
  * put the engine's unknown sentinel where an id is not known yet.
+ *
+ * Runs in a process of its own (tools/test.mjs): it sets the SDK's mocks once, when it loads.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -35,9 +37,9 @@ import {
 } from "../../policy/policies";
 import { coversSsh, isInternetSource, isTls12OrLater } from "../../policy/rules";
 import { runResourcePolicy, runStackPolicy, urnOf } from "../helpers/policyHarness";
+import { repoRoot } from "../helpers/validators";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 
 // ---------------------------------------------------------------------------------------------
 // Inputs as the azure-native SDK sends them

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { declareStack, ofType, one, stackFileConfig, stackNames } from "../helpers/stacks";
+import { declareShared, declareStack, ofType, one, stackFileConfig, stackNames } from "../helpers/stacks";
 import { declareUnderMocks, revealSecrets, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/plan/mockEngine";
 import { mockSelfSignedCertPem } from "../../lib/plan/mockCert";
 import { sha256Thumbprint } from "../../lib/edge/x509";
@@ -47,7 +47,9 @@ const renewed = (deviceId: string) => (type: string, name: string) =>
   type === CERT && name === `fleet-${deviceId}-cert` ? { certPem: mockSelfSignedCertPem(deviceId, 1) } : undefined;
 
 async function declareDev(overrides: Record<string, unknown> = {}, options: Parameters<typeof declareUnderMocks>[3] = {}): Promise<DeclaredStack> {
-  return declareUnderMocks(main, "dev", { ...stackFileConfig("dev"), ...stackFileToRaw(overrides) }, options);
+  const raw = { ...stackFileConfig("dev"), ...stackFileToRaw(overrides) };
+  // A state override cannot be compared, so only plain declarations are shared.
+  return options.stateOverride || options.sink ? declareUnderMocks(main, "dev", raw, options) : declareShared("dev", raw, options);
 }
 
 const DEPLOYMENT = `${DYNAMIC}::fleet-deployment`;
@@ -258,9 +260,9 @@ describe("protection, the lock and rebuilds (mock engine)", () => {
   test("Bastion Standard -> Developer on an existing stack is a replacement; Standard -> Premium stays in place", async () => {
     const prod = await declareStack("prod");
     const bastion = (s: DeclaredStack) => one(s.resources, "azure-native:network:BastionHost");
-    const toDeveloper = await declareUnderMocks(main, "prod", { ...stackFileConfig("prod"), ...stackFileToRaw({ bastionSku: "Developer" }) }, { previousOutputs: prod.outputs });
+    const toDeveloper = await declareShared("prod", { ...stackFileConfig("prod"), ...stackFileToRaw({ bastionSku: "Developer" }) }, { previousOutputs: prod.outputs });
     assert.deepEqual(bastion(toDeveloper).options?.replaceOnChanges, ["sku"]);
-    const toPremium = await declareUnderMocks(main, "prod", { ...stackFileConfig("prod"), ...stackFileToRaw({ bastionSku: "Premium" }) }, { previousOutputs: prod.outputs });
+    const toPremium = await declareShared("prod", { ...stackFileConfig("prod"), ...stackFileToRaw({ bastionSku: "Premium" }) }, { previousOutputs: prod.outputs });
     assert.equal(bastion(toPremium).options?.replaceOnChanges, undefined);
   });
 

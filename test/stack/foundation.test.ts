@@ -5,7 +5,7 @@
  */
 import { describe, test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { declareStack, ofType, one } from "../helpers/stacks";
+import { declareStack, declareStackFresh, ofType, one } from "../helpers/stacks";
 import { revealSecrets, type DeclaredStack, type DeclaredResource } from "../../lib/plan/mockEngine";
 import { internetInboundAllows } from "../../lib/network/nsgRules";
 import { RECOMMENDATION_TYPES } from "../../lib/config/config";
@@ -182,8 +182,8 @@ describe("locks and determinism (mock engine)", () => {
   });
 
   test("the same config declares byte-identical inputs on every run", async () => {
-    const a = await declareStack("prod");
-    const b = await declareStack("prod");
+    const a = await declareStackFresh("prod");
+    const b = await declareStackFresh("prod");
     const text = (x: DeclaredStack) => JSON.stringify(x.resources.map((r) => [r.type, r.name, r.parent, r.inputs]));
     assert.equal(text(a), text(b));
   });

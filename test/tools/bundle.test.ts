@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { declareStack } from "../helpers/stacks";
-import { hasCommand, repoRoot, requireValidator } from "../helpers/validators";
+import { hasCommand, nodeModuleCommand, repoRoot, requireValidator } from "../helpers/validators";
 import { BundleError, bundleFiles, readDpsOutputs, writeBundle, type DpsOutputs } from "../../tools/lib/bundle";
 import { renderDpsConfigToml } from "../../lib/edge/dpsProvisioning";
 
@@ -19,7 +19,7 @@ const openssl = (args: string[], input?: string) => spawnSync("openssl", args, {
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 function runTool(args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "tools", "bundle.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
+  return spawnSync(process.execPath, [...nodeModuleCommand("tools/bundle.ts"), ...args], { cwd: repoRoot, encoding: "utf8" });
 }
 
 describe("npm run bundle", () => {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { findExpired, isCalendarDate, renderReport, stackNameFromFile, teardownCommands, type StackFile } from "../../tools/lib/expiry";
+import { nodeModuleCommand, repoRoot } from "../helpers/validators";
 
 const trial = (stack: string, expiresOn: unknown, extra: Record<string, unknown> = {}): StackFile => ({
   stack,
@@ -101,8 +102,7 @@ describe("helpers", () => {
 });
 
 describe("npm run expired (child process on a temporary folder)", () => {
-  const tool = path.join(__dirname, "..", "..", "tools", "expired.ts");
-  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", tool, ...args], { encoding: "utf8", cwd: path.join(__dirname, "..", "..") });
+  const run = (...args: string[]) => spawnSync(process.execPath, [...nodeModuleCommand("tools/expired.ts"), ...args], { encoding: "utf8", cwd: repoRoot });
   let dir: string;
 
   before(() => {
