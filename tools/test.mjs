@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { root, transpile } from "./transpile.mjs";
 
 const OUT = join(root, ".test-build");
+const started = Date.now();
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 function testFiles(dir) {
@@ -75,4 +76,6 @@ const groups = [
 ];
 const tests = await Promise.all(groups.map(([label, command, args]) => run(label, command, args).then((r) => report(r, { always: true }))));
 const results = [...(await Promise.all(checks)), ...tests];
+const count = (what) => tests.reduce((n, r) => n + Number(new RegExp(`^ℹ ${what} (\\d+)$`, "m").exec(r.output)?.[1] ?? 0), 0);
+process.stdout.write(`all tests: ${count("tests")}, passed ${count("pass")}, failed ${count("fail")}, skipped ${count("skipped")}; ${((Date.now() - started) / 1000).toFixed(1)} s in all\n`);
 process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
