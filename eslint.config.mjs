@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "out/**", "build/**", ".test-build/**", "policy/node_modules/**"] },
+  { ignores: ["node_modules/**", "out/**", "build/**", ".test-build/**", ".stryker-tmp/**", "policy/node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,3 +27,9 @@ export async function transpile(out, folders) {
   await build({ entryPoints, outdir: out, outbase: root, platform: "node", format: "cjs", target: "node22", logLevel: "warning" });
   for (const file of RUNTIME_FILES) if (existsSync(join(root, file))) cpSync(join(root, file), join(out, file));
 }
+
+// As a command: node tools/transpile.mjs <out> <folder>... (Stryker's build step, in its sandbox).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [out, ...folders] = process.argv.slice(2);
+  await transpile(join(process.cwd(), out), folders);
+}

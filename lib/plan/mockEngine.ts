@@ -164,15 +164,7 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
   }
 }
 
-/** Turns a stack file's config (namespaced keys, YAML values) into the strings Pulumi passes. */
-export function stackFileToRaw(config: Record<string, unknown>): RawConfig {
-  const raw: RawConfig = {};
-  for (const [k, v] of Object.entries(config)) {
-    const key = k.includes(":") ? k : `${PROJECT}:${k}`;
-    raw[key] = typeof v === "string" ? v : JSON.stringify(v);
-  }
-  return raw;
-}
+export { stackFileToRaw } from "../config/stackFile";
 
 /**
  * Declares the program for `stack` with `raw` config under mocks. Resolves with the declared
