@@ -38,6 +38,8 @@ describe("metering", () => {
   it("counts a message one byte over 4 KB as two on S tiers", () => {
     assert.equal(meteredChunks(4000, "S1"), 1);
     assert.equal(meteredChunks(4001, "S2"), 2);
+    assert.equal(meteredChunks(4000, "S3"), 1);
+    assert.equal(meteredChunks(4001, "S3"), 2);
   });
 
   it("meters the free tier in 0.5 KB chunks", () => {
@@ -89,13 +91,24 @@ describe("messageBudget", () => {
   it("warns at 80 % of the quota and at exactly 100 %", () => {
     const at80 = messageBudget(fleet(800));
     assert.equal(at80.level, "warning");
+    if (at80.level === "warning") {
+      assert.equal(
+        at80.message,
+        "800 device(s) send 320,000 metered messages a day, 80.0 % of the S1 × 1 quota of 400,000: at or above 80.0 %, little room for more devices or retries.",
+      );
+    }
     assert.equal(messageBudget(fleet(1000)).level, "warning");
   });
 
   it("returns an error result naming the quota when the fleet is over it", () => {
     const r = messageBudget(fleet(1001));
     assert.equal(r.level, "error");
-    if (r.level === "error") assert.match(r.message, /400,400 metered messages a day.*quota of 400,000/);
+    if (r.level === "error") {
+      assert.equal(
+        r.message,
+        "1001 device(s) send 400,400 metered messages a day, 100.1 % of the S1 × 1 quota of 400,000: over quota; IoT Hub rejects messages for the rest of the day. Add units, a larger tier, or send less often.",
+      );
+    }
     close(r.share, 1.001);
   });
 
@@ -124,6 +137,45 @@ describe("messageBudget", () => {
 
   it("refuses messages larger than IoT Hub accepts", () => {
     assert.throws(() => messageBudget({ hub: S1, devices: 1, streams: [{ name: "big", every: "PT1M", bytes: MAX_D2C_MESSAGE_BYTES + 1 }] }), /big/);
+  });
+
+  it("accepts a message of exactly the largest size IoT Hub accepts, and of one byte", () => {
+    assert.equal(streamBudget({ name: "max", every: "PT1H", bytes: MAX_D2C_MESSAGE_BYTES }, "S1").bytesPerDay, 24 * MAX_D2C_MESSAGE_BYTES);
+    assert.equal(streamBudget({ name: "one", every: "PT1H", bytes: 1 }, "S1").bytesPerDay, 24);
+  });
+
+  it("refuses a message size that is not a whole number of at least one byte, naming the stream and the limits", () => {
+    for (const bytes of [0, -1, 1.5, NaN, MAX_D2C_MESSAGE_BYTES + 1]) {
+      assert.throws(
+        () => streamBudget({ name: "odd", every: "PT1H", bytes }, "S1"),
+        (e: Error) => e instanceof RangeError && e.message === `stream "odd": bytes must be a whole number in [1, 262144], got ${bytes}`,
+        String(bytes),
+      );
+    }
+  });
+
+  it("refuses hub units that are not a whole number of at least one", () => {
+    assert.equal(messageBudget({ ...fleet(1), hub: { sku: "S1", units: 1 } }).quotaPerDay, 400_000);
+    for (const units of [0, -1, 1.5, NaN]) {
+      assert.throws(
+        () => messageBudget({ ...fleet(1), hub: { sku: "S2", units } }),
+        (e: Error) => e instanceof RangeError && e.message === `hub.units must be a whole number >= 1, got ${units}`,
+        String(units),
+      );
+    }
+  });
+
+  it("accepts no devices and refuses a device count that is not a whole number of at least zero", () => {
+    const none = messageBudget(fleet(0));
+    assert.equal(none.meteredPerDay, 0);
+    assert.equal(none.level, "ok");
+    for (const devices of [-1, 2.5, NaN]) {
+      assert.throws(
+        () => messageBudget(fleet(devices)),
+        (e: Error) => e instanceof RangeError && e.message === `devices must be a whole number >= 0, got ${devices}`,
+        String(devices),
+      );
+    }
   });
 
   it("refuses a zero interval", () => {

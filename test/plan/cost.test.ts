@@ -7,6 +7,7 @@ import {
   BASTION_HOURLY,
   DEFENDER_FOR_IOT_DEVICE_MONTHLY,
   DEFENDER_FOR_SERVERS_P1_MONTHLY,
+  DPS_PER_1K_OPERATIONS,
   HOURS_PER_MONTH,
   IOT_HUB_UNIT_MONTHLY,
   LOG_ANALYTICS_INGESTION_PER_GB,
@@ -52,15 +53,40 @@ describe("price table", () => {
     ["LA ingestion", LOG_ANALYTICS_INGESTION_PER_GB],
     ["LA retention", LOG_ANALYTICS_RETENTION_PER_GB_MONTH],
     ["Defender", DEFENDER_FOR_IOT_DEVICE_MONTHLY],
+    ["Defender for Servers", DEFENDER_FOR_SERVERS_P1_MONTHLY],
+    ["DPS", DPS_PER_1K_OPERATIONS],
   ];
 
   it("gives every price a source and a read date, and a note whenever it is unconfirmed", () => {
     for (const [name, p] of entries) {
       assert.ok(p.source.length > 0, `${name} has no source`);
       assert.match(p.read, /^\d{4}-\d{2}-\d{2}$/, `${name} has no read date`);
-      assert.ok(p.read <= PRICES_AS_OF, `${name} was read after PRICES_AS_OF`);
+      // The DPS figure was read a day after the rest of the table (see its comment in ./prices).
+      if (p !== DPS_PER_1K_OPERATIONS) assert.ok(p.read <= PRICES_AS_OF, `${name} was read after PRICES_AS_OF`);
       if (!p.confirmed) assert.ok(p.note && p.note.length > 0, `${name} is unconfirmed without a note`);
+      if (p.note !== undefined) assert.ok(p.note.length > 0, `${name} has an empty note`);
     }
+  });
+
+  it("cites a URL or a repository in every part of every source", () => {
+    for (const [name, p] of entries) {
+      for (const part of p.source.split("; ")) assert.match(part, /https:\/\/\S+|github\.com\/\S+/, `${name}: source part "${part}" cites nothing`);
+    }
+  });
+
+  it("states each price in the unit the estimate multiplies it by", () => {
+    const units = (prices: Record<string, Price>) => [...new Set(Object.values(prices).map((p) => p.per))];
+    assert.deepEqual(units(IOT_HUB_UNIT_MONTHLY), ["unit-month"]);
+    assert.deepEqual(units(VM_HOURLY), ["hour"]);
+    assert.deepEqual(units(BASTION_HOURLY), ["hour"]);
+    assert.deepEqual(units(BASTION_EXTRA_SCALE_UNIT_HOURLY), ["hour"]);
+    assert.equal(PUBLIC_IP_STANDARD_STATIC_HOURLY.per, "hour");
+    assert.equal(OS_DISK_MONTHLY.per, "disk-month");
+    assert.equal(LOG_ANALYTICS_INGESTION_PER_GB.per, "GB");
+    assert.equal(LOG_ANALYTICS_RETENTION_PER_GB_MONTH.per, "GB-month");
+    assert.equal(DEFENDER_FOR_IOT_DEVICE_MONTHLY.per, "device-month");
+    assert.equal(DEFENDER_FOR_SERVERS_P1_MONTHLY.per, "server-month");
+    assert.equal(DPS_PER_1K_OPERATIONS.per, "1k-operations");
   });
 
   it("keeps the Defender for IoT placeholder of 0 marked unconfirmed", () => {
@@ -259,3 +285,212 @@ describe("worst case at the daily cap, and the price region", () => {
   });
 });
 
+
+describe("the estimate's text: items, assumptions and errors", () => {
+  const item = (input: CostInput, component: string, prefix = "") => {
+    const found = estimateCost(input).lines.filter((l) => l.component === component && l.item.startsWith(prefix));
+    assert.equal(found.length, 1, `${component} "${prefix}"`);
+    return found[0].item;
+  };
+
+  it("names every line of the default stack in full", () => {
+    assert.deepEqual(
+      estimateCost(base).lines.map((l) => [l.component, l.item]),
+      [
+        ["IoT Hub", "S1 × 1 unit(s)"],
+        ["Log Analytics", "ingestion 0.1 GB/day, 0 GB/month billable"],
+        ["Log Analytics", "retention 31 days (0 beyond included), 0 GB held"],
+        ["Bastion", "Basic host"],
+        ["Public IP", "Standard static IPv4 for Bastion"],
+        ["VM", "1 × Standard_B2s, 730 h/month"],
+        ["VM", "1 × OS disk (Standard SSD LRS 30 GiB, billed as E4)"],
+        ["Defender for IoT", "1 device(s)"],
+      ],
+    );
+  });
+
+  it("rounds the workspace figures in the items: GB a day to 3 places, GB a month and GB held to 2", () => {
+    const ws = (ingestionGbPerDay: number, dailyCapGb?: number) => withChanges({ workspace: { retentionDays: 90, ingestionGbPerDay, dailyCapGb } });
+    // 1.23456 GB/day: 37.5512 GB a month, 32.5512 above the free 5; 72.839 GB held over the 59 days beyond 31.
+    assert.equal(item(ws(1.23456), "Log Analytics", "ingestion"), "ingestion 1.235 GB/day, 32.55 GB/month billable");
+    assert.equal(item(ws(1.23456), "Log Analytics", "retention"), "retention 90 days (59 beyond included), 72.84 GB held");
+    assert.equal(item(ws(2, 1.23456), "Log Analytics", "ingestion"), "ingestion 1.235 GB/day (capped), 32.55 GB/month billable");
+    // A cap equal to the ingestion lets everything in: nothing is capped.
+    assert.equal(item(ws(1.23456, 1.23456), "Log Analytics", "ingestion"), "ingestion 1.235 GB/day, 32.55 GB/month billable");
+    assert.equal(item(ws(1.23456, 5), "Log Analytics", "ingestion"), "ingestion 1.235 GB/day, 32.55 GB/month billable");
+  });
+
+  it("names the Bastion scale units above the included ones and the Defender devices", () => {
+    const standard = withChanges({ bastion: { sku: "Premium", scaleUnits: 5 }, defenderDevices: 7 });
+    assert.equal(item(standard, "Bastion", "Premium"), "Premium host");
+    assert.equal(item(standard, "Bastion", "3 "), "3 scale unit(s) above the 2 included");
+    assert.equal(item(standard, "Defender for IoT"), "7 device(s)");
+    assert.equal(item(withChanges({ hub: { sku: "S2", units: 3 } }), "IoT Hub"), "S2 × 3 unit(s)");
+  });
+
+  it("states every assumption of the default stack in full", () => {
+    assert.deepEqual(estimateCost(base).assumptions, [
+      `List prices for eastus in USD, pay-as-you-go, Linux, read ${PRICES_AS_OF}; taxes, discounts, data transfer and disk transactions are not included.`,
+      "A month is 730 hours and a day is 1/30.4167 of a month.",
+      "Log Analytics (Analytics logs): the whole free 5 GB a month goes to this workspace (it is per billing account, so other workspaces may use it up).",
+      "Log Analytics retention: the first 31 days are included; beyond that, steady state once the workspace is 31 days old (daily GB × days beyond 31, billed per GB-month).",
+      "Bastion Basic cannot be scaled, so scaleUnits (2) is not priced.",
+      "Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.",
+      "The workspace is uncapped: nothing bounds its ingestion, so a host under attack or a chatty agent is billed in full.",
+    ]);
+  });
+
+  it("states the Bastion Developer, auto-shutdown and DPS assumptions in full, and no scaling remark for Standard", () => {
+    const dev = estimateCost(
+      withChanges({
+        workspace: { retentionDays: 60, ingestionGbPerDay: 0.1, dailyCapGb: 1 },
+        bastion: { sku: "Developer", scaleUnits: 2 },
+        vms: { count: 1, size: "Standard_B2s", autoShutdown: { time: "1900" } },
+        dps: { devices: 10 },
+      }),
+    );
+    assert.deepEqual(dev.assumptions.slice(3), [
+      "Log Analytics retention: the first 31 days are included; beyond that, steady state once the workspace is 60 days old (daily GB × days beyond 31, billed per GB-month).",
+      "Bastion Developer cannot be scaled, so scaleUnits (2) is not priced.",
+      "Bastion Developer uses a shared pool: no public IP is charged.",
+      // 11 hours on 5 of 7 days of a 730/24-day month: 238.99 hours.
+      "VMs with auto-shutdown at 1900 are started at 8:00 on 5 of 7 days and stay deallocated otherwise: 239 running hours a month instead of 730.",
+      "Device Provisioning Service: 30 registrations per device a month (one a day), no standing fee.",
+      "Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.",
+    ]);
+    assert.equal(item(withChanges({ vms: { count: 2, size: "Standard_B2s", autoShutdown: { time: "1900" } } }), "VM", "2 × Standard_B2s"), "2 × Standard_B2s, 239 h/month");
+    const standard = estimateCost(withChanges({ bastion: { sku: "Standard", scaleUnits: 2 } }));
+    assert.ok(!standard.assumptions.some((a) => a.startsWith("Bastion")), "Standard scales, and has a public IP");
+  });
+
+  it("rejects an unknown VM size with the whole list of known sizes", () => {
+    assert.throws(
+      () => estimateCost(withChanges({ vms: { count: 1, size: "Standard_Z9" } })),
+      (e: Error) => e.message === `vms.size: no price for "Standard_Z9"; the price table knows ${Object.keys(VM_HOURLY).join(", ")}`,
+    );
+  });
+});
+
+describe("the Device Provisioning Service line", () => {
+  it("prices 30 registrations per device a month at the per-1,000 rate, unconfirmed", () => {
+    const r = estimateCost(withChanges({ dps: { devices: 10 } }));
+    const dps = r.lines.filter((l) => l.component === "Device Provisioning Service");
+    assert.equal(dps.length, 1);
+    assert.equal(dps[0].item, "S1, 10 device(s) × 30 registrations = 300 operations a month");
+    // 300 operations are 0.3 thousand.
+    close(dps[0].monthlyUsd, 0.3 * 0.123);
+    close(dps[0].dailyUsd, (0.3 * 0.123) / DAYS_PER_MONTH);
+    assert.equal(dps[0].confirmed, false);
+    assert.equal(dps[0].note, DPS_PER_1K_OPERATIONS.note);
+    close(r.monthlyUsd, estimateCost(base).monthlyUsd + 0.3 * 0.123);
+  });
+
+  it("adds no line in registry mode and a line of 0 for no devices", () => {
+    assert.ok(!estimateCost(base).lines.some((l) => l.component === "Device Provisioning Service"));
+    assert.ok(!estimateCost(base).assumptions.some((a) => a.startsWith("Device Provisioning Service")));
+    close(monthly(withChanges({ dps: { devices: 0 } }), "Device Provisioning Service"), 0);
+  });
+
+  it("rejects a device count that is not a whole number >= 0", () => {
+    for (const devices of [-1, 1.5]) {
+      assert.throws(() => estimateCost(withChanges({ dps: { devices } })), { name: "RangeError", message: `dps.devices must be a whole number in [0, ∞], got ${devices}` });
+    }
+  });
+});
+
+describe("which lines are confirmed", () => {
+  const lineOf = (input: CostInput, component: string, prefix = "") => {
+    const found = estimateCost(input).lines.filter((l) => l.component === component && l.item.startsWith(prefix));
+    assert.equal(found.length, 1, `${component} "${prefix}"`);
+    return found[0];
+  };
+  const confirmedWithoutNote = (l: ReturnType<typeof lineOf>) => {
+    assert.equal(l.confirmed, true, l.item);
+    assert.equal("note" in l, false, `${l.item} has a note`);
+  };
+  const unconfirmedWith = (l: ReturnType<typeof lineOf>, note: string | undefined) => {
+    assert.equal(l.confirmed, false, l.item);
+    assert.equal(l.note, note, l.item);
+  };
+
+  it("keeps lines confirmed, and without a note, when their price is: hub, Basic Bastion, public IP, B1s and the OS disk", () => {
+    const input = withChanges({ vms: { count: 1, size: "Standard_B1s" } });
+    confirmedWithoutNote(lineOf(input, "IoT Hub"));
+    confirmedWithoutNote(lineOf(input, "Bastion"));
+    confirmedWithoutNote(lineOf(input, "Public IP"));
+    // B1s's price carries a note, but a confirmed line shows none.
+    confirmedWithoutNote(lineOf(input, "VM", "1 × Standard_B1s"));
+    confirmedWithoutNote(lineOf(input, "VM", "1 × OS disk"));
+  });
+
+  it("marks lines unconfirmed, with the price's note, when their price is not confirmed", () => {
+    for (const sku of ["Standard", "Premium"] as const) {
+      const input = withChanges({ bastion: { sku, scaleUnits: 3 }, defenderServers: 1 });
+      unconfirmedWith(lineOf(input, "Bastion", sku), BASTION_HOURLY[sku].note);
+      unconfirmedWith(lineOf(input, "Bastion", "1 scale unit"), BASTION_EXTRA_SCALE_UNIT_HOURLY[sku].note);
+      unconfirmedWith(lineOf(input, "Log Analytics", "ingestion"), LOG_ANALYTICS_INGESTION_PER_GB.note);
+      unconfirmedWith(lineOf(input, "Log Analytics", "retention"), LOG_ANALYTICS_RETENTION_PER_GB_MONTH.note);
+      unconfirmedWith(lineOf(input, "Defender for IoT"), DEFENDER_FOR_IOT_DEVICE_MONTHLY.note);
+      unconfirmedWith(lineOf(input, "Defender for Servers"), DEFENDER_FOR_SERVERS_P1_MONTHLY.note);
+      unconfirmedWith(lineOf(input, "VM", "1 × Standard_B2s"), VM_HOURLY.Standard_B2s.note);
+    }
+  });
+});
+
+describe("input checks", () => {
+  const rejects = (change: Partial<CostInput>, message: string) =>
+    assert.throws(() => estimateCost(withChanges(change)), (e: Error) => e instanceof RangeError && e.message === message, message);
+
+  it("rejects hub units below 1 or fractional, and accepts 1", () => {
+    rejects({ hub: { sku: "S1", units: 0 } }, "hub.units must be a whole number in [1, ∞], got 0");
+    rejects({ hub: { sku: "S1", units: 1.5 } }, "hub.units must be a whole number in [1, ∞], got 1.5");
+    close(monthly(withChanges({ hub: { sku: "S3", units: 1 } }), "IoT Hub"), 2500);
+  });
+
+  it("rejects negative or non-finite ingestion and cap, and a fractional or negative retention", () => {
+    for (const bad of [-0.001, NaN, Infinity]) {
+      rejects({ workspace: { retentionDays: 31, ingestionGbPerDay: bad } }, `workspace.ingestionGbPerDay must be a finite number >= 0, got ${bad}`);
+      rejects({ workspace: { retentionDays: 31, ingestionGbPerDay: 1, dailyCapGb: bad } }, `workspace.dailyCapGb must be a finite number >= 0, got ${bad}`);
+    }
+    rejects({ workspace: { retentionDays: 30.5, ingestionGbPerDay: 1 } }, "workspace.retentionDays must be a whole number in [0, ∞], got 30.5");
+    rejects({ workspace: { retentionDays: -1, ingestionGbPerDay: 1 } }, "workspace.retentionDays must be a whole number in [0, ∞], got -1");
+    // The smallest values are allowed: nothing ingested, nothing retained, a cap of 0.
+    close(monthly(withChanges({ workspace: { retentionDays: 0, ingestionGbPerDay: 0, dailyCapGb: 0 } }), "Log Analytics"), 0);
+  });
+
+  it("rejects Bastion scale units outside 2 to 50 with the range, and accepts both ends", () => {
+    rejects({ bastion: { sku: "Standard", scaleUnits: 51 } }, "bastion.scaleUnits must be a whole number in [2, 50], got 51");
+    rejects({ bastion: { sku: "Premium", scaleUnits: 1 } }, "bastion.scaleUnits must be a whole number in [2, 50], got 1");
+    close(monthly(withChanges({ bastion: { sku: "Premium", scaleUnits: 50 } }), "Bastion", "48 scale unit(s)"), 48 * 0.14 * 730);
+    close(monthly(withChanges({ bastion: { sku: "Premium", scaleUnits: 2 } }), "Bastion"), 0.45 * 730);
+  });
+
+  it("rejects negative or fractional VM and Defender counts", () => {
+    rejects({ vms: { count: -1, size: "Standard_B2s" } }, "vms.count must be a whole number in [0, ∞], got -1");
+    rejects({ defenderDevices: 0.5 }, "defenderDevices must be a whole number in [0, ∞], got 0.5");
+    rejects({ defenderServers: 1.5 }, "defenderServers must be a whole number in [0, ∞], got 1.5");
+  });
+
+  it("rejects a workday start hour outside [0, 24) and accepts 0 and 23", () => {
+    for (const start of [-1, 24, 24.5, NaN, Infinity]) {
+      assert.throws(
+        () => runningHoursPerMonth({ time: "1900", workdayStartHour: start }),
+        (e: Error) => e instanceof RangeError && e.message === `autoShutdown.workdayStartHour must be in [0, 24), got ${start}`,
+        String(start),
+      );
+    }
+    close(runningHoursPerMonth({ time: "1900", workdayStartHour: 0 }), 19 * DAYS_PER_MONTH * (5 / 7));
+    close(runningHoursPerMonth({ time: "1900", workdayStartHour: 23 }), 20 * DAYS_PER_MONTH * (5 / 7));
+  });
+
+  it("runs a whole day when the shutdown time equals the start hour", () => {
+    close(runningHoursPerMonth({ time: "0800" }), 24 * DAYS_PER_MONTH * (5 / 7));
+    close(runningHoursPerMonth({ time: "0801" }), (1 / 60) * DAYS_PER_MONTH * (5 / 7));
+  });
+
+  it("rejects a shutdown time with anything before or after the four digits, naming it", () => {
+    for (const time of ["01900", "19000", "x1900", "1900z"]) {
+      assert.throws(() => parseShutdownTime(time), (e: Error) => e instanceof RangeError && e.message === `autoShutdown.time must be "HHMM" (e.g. "1900"), got "${time}"`, time);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import {
   HOST_SYSLOG_RECORDS_PER_VM_DAY,
   HUB_LOG_RECORDS_PER_DEVICE_DAY,
   HUB_METRIC_ROWS_PER_DAY,
+  INGESTION_ASSUMPTIONS_AS_OF,
   workspaceIngestion,
 } from "../../lib/plan/ingestion";
 
@@ -47,5 +48,27 @@ describe("workspace ingestion by source", () => {
   it("rejects negative or non-finite counts", () => {
     assert.throws(() => workspaceIngestion({ vms: -1, devices: 1, agentBytesPerDay: 0, rawEventsExported: true }), /vms must be a finite number >= 0, got -1/);
     assert.throws(() => workspaceIngestion({ vms: 1, devices: 1, agentBytesPerDay: Infinity, rawEventsExported: true }), /agentBytesPerDay/);
+  });
+});
+
+describe("the basis text of each source and the assumptions' date", () => {
+  it("states every source's basis in full, with the raw event export on and off", () => {
+    const on = workspaceIngestion({ vms: 2, devices: 10, agentBytesPerDay: 50e6, rawEventsExported: true });
+    assert.deepEqual(
+      on.sources.map((s) => [s.source, s.basis]),
+      [
+        ["security agent messages", "the message budget: every agent message of every device, at its assumed size"],
+        ["Defender raw events", "the solution exports RawEvents: the agent's messages again, same size (unconfirmed)"],
+        ["host syslog and audit records", "2 VM(s) × 5,000 records a day × 1 KB (quiet host; estimate, unconfirmed)"],
+        ["agent heartbeats", "2 VM(s) × one record a minute × 1 KB"],
+        ["hub diagnostics", "AllMetrics: 28,800 rows a day; allLogs: 10 device(s) × 200 records a day; 1 KB each (estimate, unconfirmed)"],
+      ],
+    );
+    const off = workspaceIngestion({ vms: 2, devices: 10, agentBytesPerDay: 50e6, rawEventsExported: false });
+    assert.equal(off.sources.find((s) => s.source === "Defender raw events")?.basis, "no raw event export");
+  });
+
+  it("dates the assumptions (the report's heading shows the date)", () => {
+    assert.match(INGESTION_ASSUMPTIONS_AS_OF, /^\d{4}-\d{2}-\d{2}$/);
   });
 });
