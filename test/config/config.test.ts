@@ -4,12 +4,16 @@
  * shows the program then declares nothing).
  */
 import { describe, test } from "node:test";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import * as assert from "node:assert/strict";
 import { CONFIG_SPEC, ConfigError, formatErrors, RECOMMENDATION_TYPES, validateConfig, type StackConfig, type ValidateOptions } from "../../lib/config/config";
 import { SUPPORTED_REGIONS } from "../../lib/config/regions";
 import { stackFileToRaw } from "../../lib/config/stackFile";
 import { stackFileConfig, stackNames } from "../helpers/stackFiles";
 import { BAD, rawFor } from "./badCases";
+import { repoRoot } from "../helpers/validators";
 
 /** The classic module is the mode that sends the most through the hub (defender-for-servers sends nothing). */
 const CLASSIC = { "secure-iot-edge:securityAgent": "classic-module" };
@@ -766,7 +770,9 @@ describe("stack names and keys", () => {
   });
 
   test("a key given without the project namespace is read; the namespaced one wins when both are given", () => {
-    assert.equal(validateConfig({ hubSku: "S2" }, "dev").ok && (validateConfig({ hubSku: "S2" }, "dev") as { config: StackConfig }).config.hub.sku, "S2");
+    const bare = validateConfig({ hubSku: "S2" }, "dev");
+    assert.ok(bare.ok);
+    assert.equal(bare.config.hub.sku, "S2");
     const both = validateConfig({ hubSku: "S2", [`${P}:hubSku`]: "S3" }, "dev");
     assert.ok(both.ok);
     assert.equal(both.config.hub.sku, "S3");
@@ -813,5 +819,23 @@ describe("message budget messages", () => {
     const errors = rejected({ hubSku: "S2", hubUnits: 1, edgeDeviceCount: 1000, simulatedDevices: 0, securityAgent: "classic-module" });
     assert.equal(errors.length, 1);
     assert.match(errors[0], /^secure-iot-edge:hubUnits = "1": .*; allowed: at least 2 unit\(s\) of S2 \(pulumi config set hubUnits 2 \(offline plan: npm run plan -- --stack <stack> --set hubUnits=2\)\), a larger hubSku, fewer edge devices, or less frequent agent messages$/);
+  });
+});
+
+describe("CONFIG_SPEC is what `pulumi config` shows", () => {
+  test("each key's type, default and description equal Pulumi.yaml's declaration of it", () => {
+    const doc = parse(readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, { type: string; default: unknown; description: string }> };
+    assert.deepEqual(Object.keys(CONFIG_SPEC), Object.keys(doc.config));
+    for (const [key, spec] of Object.entries(CONFIG_SPEC)) {
+      const decl = doc.config[key];
+      assert.deepEqual({ type: spec.type, default: spec.default, description: spec.description }, { type: decl.type, default: decl.default, description: decl.description }, key);
+    }
+  });
+
+  test("the limits the descriptions state are the ones validation applies", () => {
+    assert.match(CONFIG_SPEC.hubUnits.description, /1 for F1; 1-200 for S1 and S2; 1-10 for S3/);
+    assert.match(CONFIG_SPEC.bastionScaleUnits.description, /2-50; Standard and Premium only/);
+    assert.match(CONFIG_SPEC.workspaceRetentionDays.description, /30-730/);
+    assert.match(CONFIG_SPEC.edgeDeviceCount.description, /1-5000 with fleetProvisioning registry, 1-100000 with dps/);
   });
 });
