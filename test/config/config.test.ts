@@ -839,3 +839,53 @@ describe("CONFIG_SPEC is what `pulumi config` shows", () => {
     assert.match(CONFIG_SPEC.edgeDeviceCount.description, /1-5000 with fleetProvisioning registry, 1-100000 with dps/);
   });
 });
+
+describe("a value that fails is not read further", () => {
+  test("a malformed edge subnet or address space gives its own error only, whatever the Bastion SKU", () => {
+    for (const sku of ["Developer", "Basic"]) {
+      const edge = rejected({ bastionSku: sku, edgeSubnetPrefix: "nonsense" });
+      assert.equal(edge.length, 1, edge.join("\n"));
+      assert.match(edge[0], /^secure-iot-edge:edgeSubnetPrefix = "nonsense": .+; allowed: an IPv4 network in CIDR form$/);
+      const space = rejected({ bastionSku: sku, vnetAddressSpace: "nonsense" });
+      assert.equal(space.length, 1, space.join("\n"));
+      assert.match(space[0], /^secure-iot-edge:vnetAddressSpace = "nonsense": /);
+    }
+  });
+
+  test("a Basic hub tier checks the units against S1's range", () => {
+    assert.deepEqual(rejected({ hubSku: "B1", hubUnits: 201 }), [
+      `${P}:hubSku = "B1": Basic tiers have no device twins, which IoT Edge and Defender for IoT need; allowed: F1, S1, S2, S3`,
+      `${P}:hubUnits = "201": allowed for S1: a whole number from 1 to 200`,
+    ]);
+  });
+
+  test("a debug switch that is neither true nor false counts as false: only its own error, none about the agent mode", () => {
+    for (const key of ["agentDebugLogging", "echoModule"]) assert.deepEqual(rejected({ [key]: "yes" }), [`${P}:${key} = "yes": allowed: true or false`]);
+  });
+});
+
+describe("reserved admin names", () => {
+  test("every name on Azure's reserved list is refused, and a name that merely contains one is not", () => {
+    const reserved = [
+      "1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet",
+      "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support",
+      "support_388945a0", "sys", "test", "test1", "test2", "test3", "user", "user1", "user2", "user3",
+      "user4", "user5",
+    ];
+    for (const name of reserved) {
+      assert.deepEqual(rejected({ adminUsername: name }), [`${P}:adminUsername = ${JSON.stringify(name)}: Azure reserves this name; allowed: any other Linux user name, e.g. edgeadmin`], name);
+    }
+    for (const name of ["rootuser", "admins", "user6", "edgeadmin"]) assert.equal(accepted({ adminUsername: name }).vm.adminUsername, name);
+  });
+});
+
+describe("end-of-support warnings name the mode", () => {
+  test("the micro agent's warning is kept beside its error and has no classic-module note; the classic module's has it", () => {
+    const micro = validateConfig(stackFileToRaw({ securityAgent: "micro-agent", alertEmails: ["a@example.com"] }), "dev", { today: "2026-11-29" });
+    assert.equal(micro.ok, false);
+    assert.deepEqual(micro.warnings, [`${P}:securityAgent = "micro-agent": Microsoft ends support for securityAgent micro-agent on 2027-06-01, within a year (184 days from 2026-11-29); plan the switch to defender-for-servers`]);
+    assert.deepEqual(warningsOf({ securityAgent: "classic-module" }, "dev", { today: "2026-11-29" }), [
+      `${P}:securityAgent = "classic-module": Microsoft ended support for securityAgent classic-module on 2022-03-01; prefer defender-for-servers; the azureiotsecurity module is documented only with edgeHub 1.0.8.3 or older`,
+    ]);
+  });
+});
