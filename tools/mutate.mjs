@@ -17,7 +17,7 @@ import { root } from "./transpile.mjs";
 export const GROUPS = {
   "config-naming": {
     mutate: ["lib/config/config.ts", "lib/config/naming.ts"],
-    tests: ["test/config/config.test.ts", "test/config/naming.test.ts", "test/config/hints.test.ts", "test/config/dayTwo.test.ts", "test/config/agentModes.test.ts"],
+    tests: ["test/config/config.test.ts", "test/config/naming.test.ts", "test/config/hints.test.ts", "test/config/dayTwo.test.ts", "test/config/agentModes.test.ts", "test/config/intervals.test.ts"],
   },
   "network-rules": {
     mutate: ["lib/network/nsgRules.ts", "lib/network/cidr.ts", "lib/network/bastion.ts"],
