@@ -205,6 +205,10 @@ describe("alert queries", () => {
       id({ rg: "Rg_A-b.c(1)" }),
       id({ name: "v" }),
       id({ name: "9" }),
+      // Both ends of each range of the name's first and further characters.
+      id({ name: "0" }),
+      id({ name: "z" }),
+      id({ name: "za09-z" }),
       id({ name: `v${"-".repeat(61)}9` }),
       id({ name: "a".repeat(63) }),
       id({ name: "VM-EDGE-001" }),
