@@ -9,7 +9,10 @@ import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import {
   DEFENDER_IOT_PRODUCT_NAMES,
+  DEFENDER_IOT_PROVIDER,
   defenderAlertsQuery,
+  HOST_LOG_FACILITIES,
+  SSH_FACILITIES,
   SSH_FAILURE_REGEX,
   SSH_SOURCE_REGEX,
   frequencyMinutes,
@@ -90,6 +93,52 @@ describe("alert queries", () => {
     assert.throws(() => defenderAlertsQuery(15, [`${HUB_ID}"]); SecurityAlert //`]), RangeError);
   });
 
+  test("the Defender query, whole, for the hub alone and for the hub with VMs given twice in other cases, at both ends of the window", () => {
+    const hub = `/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-iotedge-test-a1b2c3/providers/microsoft.devices/iothubs/iot-iotedge-test-a1b2c3`;
+    const vm1 = `/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-iotedge-test-a1b2c3/providers/microsoft.compute/virtualmachines/vm-edge-001-test`;
+    const vm2 = `/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg-iotedge-test-a1b2c3/providers/microsoft.compute/virtualmachines/vm-edge-002-test`;
+    const expected = (resources: string, scope: string, minutes: number) => [
+      `let stackResources = dynamic([${resources}]);`,
+      "union isfuzzy=true (datatable(TimeGenerated: datetime, SystemAlertId: string, ProviderName: string, ProductName: string, DisplayName: string, AlertSeverity: string, ResourceId: string, CompromisedEntity: string, ExtendedProperties: string) []), (SecurityAlert)",
+      `| where ProviderName == "IoTSecurity" or ProductName in~ ("Azure Security Center for IoT", "Azure Defender for IoT", "Azure Security Center", "Microsoft Defender for Cloud")`,
+      "| extend Resource = tolower(ResourceId)",
+      `| where Resource in (stackResources) or ${scope}`,
+      "| extend Ingested = ingestion_time()",
+      "| summarize FirstIngested = min(Ingested), arg_max(Ingested, DisplayName, AlertSeverity, ResourceId, CompromisedEntity, ExtendedProperties) by SystemAlertId",
+      `| where FirstIngested > ago(${minutes}m)`,
+      "| extend DeviceId = tostring(parse_json(ExtendedProperties).DeviceId)",
+      "| project FirstIngested, SystemAlertId, DisplayName, AlertSeverity, CompromisedEntity, DeviceId, ResourceId",
+    ].join("\n");
+    assert.equal(defenderAlertsQuery(1, [HUB_ID]), expected(`"${hub}"`, `Resource startswith "${hub}/"`, 1));
+    assert.equal(
+      defenderAlertsQuery(1440, [VM_IDS[1], HUB_ID.toUpperCase(), VM_IDS[0], HUB_ID, VM_IDS[1].toLowerCase()]),
+      // Sorted: ".../microsoft.compute/..." before ".../microsoft.devices/...".
+      expected(`"${vm1}", "${vm2}", "${hub}"`, `Resource startswith "${vm1}/" or Resource startswith "${vm2}/" or Resource startswith "${hub}/"`, 1440),
+    );
+  });
+
+  test("the Defender query refuses a window outside 1-1440 whole minutes and an empty id list, with messages naming the problem", () => {
+    for (const bad of [0, -5, 1441, 2.5, Number.NaN]) {
+      assert.throws(() => defenderAlertsQuery(bad, [HUB_ID]), { name: "RangeError", message: `window in minutes ${bad}: allowed: a whole number from 1 to 1440` }, String(bad));
+    }
+    assert.throws(() => defenderAlertsQuery(15, []), { name: "RangeError", message: "Defender alert query: at least one resource id (the hub) is needed" });
+    // Every id is checked, not only the first.
+    assert.throws(() => defenderAlertsQuery(15, [HUB_ID, WORKSPACE_ID]), { name: "RangeError", message: `"${WORKSPACE_ID}" is not an IoT hub or virtual machine resource id` });
+  });
+
+  test("frequencyMinutes names the refused value and the allowed frequencies", () => {
+    assert.throws(() => frequencyMinutes("PT1M"), { name: "RangeError", message: 'evaluation frequency "PT1M": allowed: PT5M, PT10M, PT15M, PT30M, PT1H' });
+    assert.throws(() => frequencyMinutes("PT2H"), { name: "RangeError", message: 'evaluation frequency "PT2H": allowed: PT5M, PT10M, PT15M, PT30M, PT1H' });
+    assert.throws(() => silenceMinutes("PT1M"), RangeError);
+  });
+
+  test("the host collects sshd/PAM's facilities and auditd's, and the Defender rules look back a day", () => {
+    assert.deepEqual([...SSH_FACILITIES], ["auth", "authpriv"]);
+    assert.deepEqual([...HOST_LOG_FACILITIES], ["auth", "authpriv", "local6"]);
+    assert.equal(LONG_LOOKBACK, "P1D");
+    assert.equal(DEFENDER_IOT_PROVIDER, "IoTSecurity");
+  });
+
   test("every query survives a workspace without its table: each reads it through union isfuzzy with a typed empty datatable", () => {
     for (const q of [sshFailuresQuery(), defenderAlertsQuery(15, [HUB_ID]), silentDevicesQuery(VM_IDS, 15)]) {
       assert.match(q, /union isfuzzy=true \(datatable\([^)]+\) \[\]\), \((Syslog|SecurityAlert|Heartbeat)\)/);
@@ -103,6 +152,109 @@ describe("alert queries", () => {
     assert.match(q, /LastHeartbeat < ago\(20m\)/);
     assert.match(q, /\(Heartbeat\)\n {4}\| where Category == "Azure Monitor Agent"\n {4}\| summarize LastHeartbeat/);
     assert.match(q, /isnull\(LastHeartbeat\)/);
+  });
+
+  test("the silent-device query, whole: a VM is reported when it never sent a heartbeat OR its last one is older than the silence", () => {
+    const sub = "00000000-0000-0000-0000-000000000000";
+    const vm1 = `/subscriptions/${sub}/resourcegroups/rg-iotedge-test-a1b2c3/providers/microsoft.compute/virtualmachines/vm-edge-001-test`;
+    const vm2 = `/subscriptions/${sub}/resourcegroups/rg-iotedge-test-a1b2c3/providers/microsoft.compute/virtualmachines/vm-edge-002-test`;
+    const expected = (ids: string, minutes: number) => [
+      `let expected = datatable(ResourceId: string) [${ids}];`,
+      "let lastSeen = union isfuzzy=true (datatable(TimeGenerated: datetime, Category: string, _ResourceId: string) []), (Heartbeat)",
+      "    | where Category == \"Azure Monitor Agent\"",
+      "    | summarize LastHeartbeat = max(TimeGenerated) by ResourceId = tolower(_ResourceId);",
+      "expected",
+      "| join kind=leftouter lastSeen on ResourceId",
+      `| where isnull(LastHeartbeat) or LastHeartbeat < ago(${minutes}m)`,
+      "| project ResourceId, LastHeartbeat",
+    ].join("\n");
+    // The default the component uses (the 15-minute floor), one VM.
+    assert.equal(silentDevicesQuery([VM_IDS[0]], MIN_SILENCE_MINUTES), expected(`"${vm1}"`, 15));
+    // Two VMs given out of order and one twice in another case: each once, lower case, sorted.
+    assert.equal(silentDevicesQuery([VM_IDS[1], VM_IDS[0].toUpperCase(), VM_IDS[0]], 60), expected(`"${vm1}", "${vm2}"`, 60));
+    // The silence is the only number in the query: the limits of its range reach the text as given.
+    assert.equal(silentDevicesQuery([VM_IDS[0]], 1), expected(`"${vm1}"`, 1));
+    assert.equal(silentDevicesQuery([VM_IDS[0]], 1440), expected(`"${vm1}"`, 1440));
+  });
+
+  test("the silent-device query refuses a silence outside 1-1440 whole minutes, naming the value and the range", () => {
+    assert.doesNotThrow(() => silentDevicesQuery(VM_IDS, 1));
+    assert.doesNotThrow(() => silentDevicesQuery(VM_IDS, 1440));
+    for (const bad of [0, -1, 1441, 2.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      assert.throws(() => silentDevicesQuery(VM_IDS, bad), { name: "RangeError", message: `silence in minutes ${bad}: allowed: a whole number from 1 to 1440` }, String(bad));
+    }
+  });
+
+  test("the silent-device query refuses no VMs and non-VM ids with messages naming the problem", () => {
+    assert.throws(() => silentDevicesQuery([], 15), { name: "RangeError", message: "silent-device query: at least one VM id is needed" });
+    assert.throws(() => silentDevicesQuery([HUB_ID], 15), { name: "RangeError", message: `"${HUB_ID}" is not a virtual machine resource id` });
+    // Every id is checked, not only the first.
+    assert.throws(() => silentDevicesQuery([VM_IDS[0], HUB_ID], 15), { name: "RangeError", message: `"${HUB_ID}" is not a virtual machine resource id` });
+  });
+
+  test("resource ids: every part of the id pattern, both sides of each length limit, for the Defender (hub or VM) and silent-device (VM only) queries", () => {
+    const SUB = "0123abcd-0123-4567-89ab-0123456789ef";
+    const id = (o: { sub?: string; rg?: string; provider?: string; name?: string; prefix?: string; suffix?: string } = {}) =>
+      `${o.prefix ?? ""}/subscriptions/${o.sub ?? SUB}/resourceGroups/${o.rg ?? "rg-1"}/providers/${o.provider ?? "Microsoft.Compute/virtualMachines"}/${o.name ?? "vm-1"}${o.suffix ?? ""}`;
+    const hub = (o: Parameters<typeof id>[0] = {}) => id({ provider: "Microsoft.Devices/IotHubs", ...o });
+    const vmOk = [
+      id(),
+      id({ sub: SUB.toUpperCase() }),
+      id({ rg: "r" }),
+      id({ rg: "a".repeat(90) }),
+      id({ rg: "Rg_A-b.c(1)" }),
+      id({ name: "v" }),
+      id({ name: "9" }),
+      // Both ends of each range of the name's first and further characters.
+      id({ name: "0" }),
+      id({ name: "z" }),
+      id({ name: "za09-z" }),
+      id({ name: `v${"-".repeat(61)}9` }),
+      id({ name: "a".repeat(63) }),
+      id({ name: "VM-EDGE-001" }),
+      id({ provider: "microsoft.compute/VIRTUALMACHINES" }),
+      id().replace("/resourceGroups/", "/resourcegroups/"),
+    ];
+    const hubOk = [hub(), hub({ name: "a".repeat(63) }), hub({ provider: "MICROSOFT.DEVICES/iothubs" })];
+    const bad = [
+      "",
+      id({ sub: SUB.slice(1) }),
+      id({ sub: `${SUB}0` }),
+      id({ sub: SUB.replace("a", "g") }),
+      id({ rg: "" }),
+      id({ rg: "a".repeat(91) }),
+      id({ rg: "rg 1" }),
+      id({ rg: "rg/1" }),
+      id({ name: "" }),
+      id({ name: "a".repeat(64) }),
+      id({ name: "-vm" }),
+      id({ name: "vm_1" }),
+      id({ name: "vm.1" }),
+      id({ provider: "MicrosoftXCompute/virtualMachines" }),
+      id({ provider: "Microsoft.Compute/virtualMachineScaleSets" }),
+      id({ provider: "Microsoft.Devices/IotHubsX" }),
+      id({ provider: "Microsoft.Storage/storageAccounts" }),
+      id({ prefix: "x" }),
+      id({ prefix: "/" }),
+      id({ suffix: "/extensions/AzureMonitorLinuxAgent" }),
+      id({ suffix: "\n" }),
+      id({ suffix: "\"" }),
+      id().replace("/subscriptions/", "/subscription/"),
+      id().replace("/providers/", "/provider/"),
+      id().replace("/resourceGroups/", "/resourceGroup/"),
+    ];
+    for (const ok of vmOk) {
+      assert.doesNotThrow(() => defenderAlertsQuery(15, [ok]), ok);
+      assert.doesNotThrow(() => silentDevicesQuery([ok], 15), ok);
+    }
+    for (const ok of hubOk) {
+      assert.doesNotThrow(() => defenderAlertsQuery(15, [ok]), ok);
+      assert.throws(() => silentDevicesQuery([ok], 15), { name: "RangeError", message: `${JSON.stringify(ok)} is not a virtual machine resource id` }, ok);
+    }
+    for (const b of [...bad, ...bad.map((x) => x.replace("Microsoft.Compute/virtualMachines", "Microsoft.Devices/IotHubs"))]) {
+      assert.throws(() => defenderAlertsQuery(15, [b]), { name: "RangeError", message: `${JSON.stringify(b)} is not an IoT hub or virtual machine resource id` }, b);
+      assert.throws(() => silentDevicesQuery([b], 15), RangeError, b);
+    }
   });
 
   test("the silent-device query refuses anything but virtual machine ids, so no text can break out of its string", () => {

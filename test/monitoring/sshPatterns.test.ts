@@ -89,3 +89,87 @@ describe("the counting is by attempt, not by line", () => {
     assert.equal(failuresPerHost([{ Computer: "h", ProcessName: "sudo", SyslogMessage: msg }]).size, 0);
   });
 });
+
+describe("each failure pattern on the lines it must match and on close lines it must not", () => {
+  /** Message (SyslogMessage, without "sshd[pid]: "), the pattern that must match it, the source it yields. */
+  const must: [string, (typeof SSH_FAILURE_PATTERNS)[number], string][] = [
+    ["Failed publickey for edgeadmin from 10.50.255.4 port 50022 ssh2: ED25519 SHA256:7m0Gk0c1bZ4XgG0g3kYh1Ww0JmC5k3r8b6dQx2pQv1E", "Failed [a-z-]+(/[a-z]+)? for ", "10.50.255.4 port 50022"],
+    ["Failed password for invalid user admin from 203.0.113.9 port 40000 ssh2", "Failed [a-z-]+(/[a-z]+)? for ", "203.0.113.9 port 40000"],
+    ["Failed keyboard-interactive/pam for root from 203.0.113.10 port 40001 ssh2", "Failed [a-z-]+(/[a-z]+)? for ", "203.0.113.10 port 40001"],
+    ["Failed none for invalid user guest from 2001:db8::7 port 40002 ssh2", "Failed [a-z-]+(/[a-z]+)? for ", "2001:db8::7 port 40002"],
+    ["Failed hostbased for edgeadmin from 203.0.113.11 port 40003 ssh2", "Failed [a-z-]+(/[a-z]+)? for ", "203.0.113.11 port 40003"],
+    ["Invalid user admin from 203.0.113.7 port 40112", "Invalid user ", "203.0.113.7 port 40112"],
+    ["Invalid user  from 203.0.113.7 port 40113", "Invalid user ", "203.0.113.7 port 40113"],
+    ["Connection closed by authenticating user root 198.51.100.23 port 52214 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "198.51.100.23 port 52214"],
+    ["Connection closed by invalid user admin 203.0.113.7 port 40118 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "203.0.113.7 port 40118"],
+    ["Disconnected from authenticating user root 198.51.100.24 port 41022 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "198.51.100.24 port 41022"],
+    ["Disconnected from invalid user admin 203.0.113.7 port 40112 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "203.0.113.7 port 40112"],
+    ["Connection reset by authenticating user ubuntu 198.51.100.25 port 60100 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "198.51.100.25 port 60100"],
+    ["Connection reset by invalid user oracle 2001:db8:0:1::25 port 60101 [preauth]", "(Connection closed by|Disconnected from|Connection reset by) (authenticating|invalid) user ", "2001:db8:0:1::25 port 60101"],
+    ["error: maximum authentication attempts exceeded for root from 198.51.100.26 port 33440 ssh2 [preauth]", "maximum authentication attempts exceeded", "198.51.100.26 port 33440"],
+    ["error: maximum authentication attempts exceeded for invalid user test from 198.51.100.27 port 33441 ssh2 [preauth]", "maximum authentication attempts exceeded", "198.51.100.27 port 33441"],
+    ["Disconnecting authenticating user root 198.51.100.26 port 33440: Too many authentication failures [preauth]", "Too many authentication failures", "198.51.100.26 port 33440"],
+    ["Disconnecting invalid user test 198.51.100.27 port 33441: Too many authentication failures [preauth]", "Too many authentication failures", "198.51.100.27 port 33441"],
+  ];
+  /** sshd messages close to a failure that are not one (successful logins, sessions, scanners, the listener, PAM). */
+  const mustNot = [
+    "Accepted publickey for edgeadmin from 168.63.129.16 port 50000 ssh2: ED25519 SHA256:Qm1xvE2cW0y8r4J9b3sXo7fH6kP5tN2aL1dZ0uC9gYw",
+    "Accepted keyboard-interactive/pam for edgeadmin from 168.63.129.16 port 50001 ssh2",
+    "Postponed keyboard-interactive/pam for edgeadmin from 168.63.129.16 port 50001 ssh2 [preauth]",
+    "Partial publickey for edgeadmin from 168.63.129.16 port 50002 ssh2: ED25519 SHA256:Qm1xvE2cW0y8r4J9b3sXo7fH6kP5tN2aL1dZ0uC9gYw",
+    "error: Failed to allocate internet-domain X11 display socket.",
+    "Failed to release session: Interrupted system call",
+    "Failed publickey: for edgeadmin",
+    "Connection closed by 192.0.2.50 port 41414 [preauth]",
+    "Connection reset by 192.0.2.51 port 41415 [preauth]",
+    "Connection closed by user edgeadmin 168.63.129.16 port 50000",
+    "Disconnected from user edgeadmin 168.63.129.16 port 50000",
+    "Disconnected from 192.0.2.52 port 41416 [preauth]",
+    "Received disconnect from 203.0.113.7 port 40112:11: Bye Bye [preauth]",
+    "Received disconnect from 168.63.129.16 port 50000:11: disconnected by user",
+    "Connection from 203.0.113.7 port 40112 on 10.50.0.4 port 22 rdomain \"\"",
+    "pam_unix(sshd:session): session opened for user edgeadmin(uid=1000) by (uid=0)",
+    "pam_unix(sshd:session): session closed for user edgeadmin",
+    "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.7  user=root",
+    "Server listening on 0.0.0.0 port 22.",
+    "Server listening on :: port 22.",
+    // Near misses: each phrase one character off, so a loosened pattern (a lost space or letter) shows.
+    "Invalid username admin from 203.0.113.7 port 40112",
+    "Connection closed by authenticatinguser root 198.51.100.23 port 52214 [preauth]",
+    "maximum authentication attempts exceede for root from 198.51.100.26 port 33440 ssh2 [preauth]",
+    "Too many authentication failure for root",
+  ];
+
+  for (const [message, pattern, src] of must) {
+    test(`matched by its pattern and the whole expression, attempt ${src}: ${message}`, () => {
+      assert.ok(new RegExp(pattern, "i").test(message), pattern);
+      assert.ok(failure.test(message));
+      assert.ok(failure.test(message.toUpperCase()), "case-insensitive");
+      assert.equal(source.exec(message)?.[0], src);
+      assert.deepEqual([...failuresPerHost([{ Computer: "h", ProcessName: "sshd", SyslogMessage: message }]).entries()], [["h", new Set([src])]]);
+    });
+  }
+
+  test("each pattern has a line of its kind in the list above", () => {
+    assert.deepEqual([...new Set(must.map(([, p]) => p))], [...SSH_FAILURE_PATTERNS]);
+  });
+
+  for (const message of mustNot) {
+    test(`not a failure: ${message}`, () => {
+      for (const p of SSH_FAILURE_PATTERNS) assert.ok(!new RegExp(p, "i").test(message), p);
+      assert.ok(!failure.test(message));
+      assert.equal(failuresPerHost([{ Computer: "h", ProcessName: "sshd", SyslogMessage: message }]).size, 0);
+    });
+  }
+
+  test("the source is the first address and port of the message, IPv4 or IPv6, and nothing without a port", () => {
+    assert.equal(source.exec("Connection from 203.0.113.7 port 40112 on 10.50.0.4 port 22 rdomain \"\"")?.[0], "203.0.113.7 port 40112");
+    assert.equal(source.exec("Invalid user cafe from 2001:DB8::A port 40112")?.[0], "2001:DB8::A port 40112");
+    assert.deepEqual([...(source.exec("Invalid user admin from 203.0.113.7 port 40112") ?? [])], ["203.0.113.7 port 40112", "203.0.113.7", "40112"]);
+    assert.equal(source.exec("pam_unix(sshd:auth): authentication failure; rhost=203.0.113.7 user=root"), null);
+    assert.equal(source.exec("Invalid user admin from 203.0.113.7 port "), null);
+    assert.equal(source.exec("Invalid user admin from 203.0.113.7 PORT 40112"), null, "as in the query, without (?i)");
+    // A failure line without an address and port counts no attempt.
+    assert.equal(failuresPerHost([{ Computer: "h", ProcessName: "sshd", SyslogMessage: "Invalid user admin from unknown" }]).size, 0);
+  });
+});
