@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
-import { AUDIT_RULES_PATH, BOOTSTRAP_NOTE_PATH, MAX_CUSTOM_DATA_BYTES, renderCloudInit } from "../../lib/edge/cloudinit";
+import { AUDIT_RULES_PATH, AUDIT_SYSLOG_FACILITY, BOOTSTRAP_NOTE_PATH, MAX_CUSTOM_DATA_BYTES, renderCloudInit } from "../../lib/edge/cloudinit";
 import { compileDraft04, hasCommand, repoRoot, requireValidator, schemaPath } from "../helpers/validators";
 
 const SNAPSHOT = path.join(repoRoot, "test", "__snapshots__", "cloudinit-bootstrap.yaml");
@@ -67,6 +67,14 @@ describe("the bootstrap cloud-init (customData)", () => {
     for (const watched of ["/etc/ssh/sshd_config", "/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/aziot/"]) {
       assert.match(rules.content, new RegExp(`^-w ${watched.replace(/[.*/]/g, "\\$&")} -p wa -k iotedge-`, "m"), watched);
     }
+  });
+});
+
+describe("the audit records' syslog facility", () => {
+  test("is local6, the facility the Run Command configures audisp to log on", () => {
+    assert.equal(AUDIT_SYSLOG_FACILITY, "local6");
+    const script = readFileSync(path.join(repoRoot, "lib", "edge", "provision.sh"), "utf8");
+    assert.ok(script.includes(`AUDIT_SYSLOG_FACILITY=LOG_${AUDIT_SYSLOG_FACILITY.toUpperCase()}\\n`), "provision.sh configures the same facility");
   });
 });
 

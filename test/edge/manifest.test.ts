@@ -8,6 +8,8 @@ import {
   CLASSIC_MODULE_RETIREMENT_WARNING,
   defaultManifestOptions,
   ECHO_MODULE_IMAGE,
+  manifestRoutes,
+  MICRO_AGENT_COLLECTORS,
   type ManifestOptions,
 } from "../../lib/edge/manifest";
 import { checkRoutes } from "../../lib/edge/routes";
@@ -207,4 +209,336 @@ test("the retirement warning states the end of support and the edgeHub limit", (
 test("unknown agent modes and versions are rejected", () => {
   assert.throws(() => buildManifest(options({ securityAgent: "classic" as never })), /securityAgent must be/);
   assert.throws(() => buildManifest(options({ iotEdgeVersion: "1.4" as never })), /iotEdgeVersion must be/);
+});
+
+// Whole manifests, written out here from the blog and Microsoft's documentation, not produced by the code.
+const SYSTEM_MODULES = (version: string, hubCreateOptions: string) => ({
+  edgeAgent: { type: "docker", settings: { image: `mcr.microsoft.com/azureiotedge-agent:${version}`, createOptions: "{}" } },
+  edgeHub: {
+    type: "docker",
+    status: "running",
+    restartPolicy: "always",
+    startupOrder: 0,
+    settings: { image: `mcr.microsoft.com/azureiotedge-hub:${version}`, createOptions: hubCreateOptions },
+  },
+});
+const RUNTIME = { type: "docker", settings: { minDockerVersion: "v1.25", loggingOptions: "" } };
+const HUB_PORTS = '{"HostConfig":{"PortBindings":{"5671/tcp":[{"HostPort":"5671"}],"8883/tcp":[{"HostPort":"8883"}],"443/tcp":[{"HostPort":"443"}]}}}';
+const SECURITY_CREATE_OPTIONS = '{"NetworkingConfig":{"EndpointsConfig":{"host":{}}},"HostConfig":{"Privileged":true,"NetworkMode":"host","PidMode":"host","Binds":["/:/host"]}}';
+const UPSTREAM_ROUTE = "FROM /messages/modules/azureiotsecurity/* INTO $upstream";
+const ECHO_ROUTE = 'FROM /messages/modules/azureiotsecurity/* INTO BrokeredEndpoint("/modules/echo/inputs/input1")';
+
+test("the defaults are Microsoft's and the blog's", () => {
+  assert.deepEqual(defaultManifestOptions(), {
+    iotEdgeVersion: "1.6",
+    securityAgent: "micro-agent",
+    storeAndForwardTtlSecs: 7200,
+    classic: {
+      imageTag: "1.0.2",
+      highPriorityMessageFrequency: "PT7M",
+      lowPriorityMessageFrequency: "PT5H",
+      snapshotFrequency: "PT13H",
+      maxLocalCacheSizeInBytes: 2_560_000,
+      maxMessageSizeInBytes: 204_800,
+      eventPriorities: {},
+    },
+    microAgent: { priorityIntervalsMinutes: { high: 30, medium: 120, low: 1440 } },
+    echoModule: false,
+    debugLogging: false,
+  });
+});
+
+test("the default (micro-agent, IoT Edge 1.6) manifest in full", () => {
+  assert.deepEqual(buildManifest(defaultManifestOptions()).modulesContent, {
+    $edgeAgent: { "properties.desired": { schemaVersion: "1.1", runtime: RUNTIME, systemModules: SYSTEM_MODULES("1.6", "{}"), modules: {} } },
+    $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
+    DefenderIotMicroAgent: { "properties.desired": { CollectorsCore_PriorityIntervals: "30,120,1440" } },
+  });
+});
+
+test("the none manifest on IoT Edge 1.5 in full", () => {
+  assert.deepEqual(buildManifest(options({ securityAgent: "none", iotEdgeVersion: "1.5", storeAndForwardTtlSecs: 0 })).modulesContent, {
+    $edgeAgent: { "properties.desired": { schemaVersion: "1.1", runtime: RUNTIME, systemModules: SYSTEM_MODULES("1.5", "{}"), modules: {} } },
+    $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 0 } } },
+  });
+});
+
+test("the classic-module manifest (defaults) in full", () => {
+  assert.deepEqual(buildManifest(classic()).modulesContent, {
+    $edgeAgent: {
+      "properties.desired": {
+        schemaVersion: "1.1",
+        runtime: RUNTIME,
+        systemModules: SYSTEM_MODULES("1.6", HUB_PORTS),
+        modules: {
+          azureiotsecurity: {
+            version: "1.0",
+            type: "docker",
+            status: "running",
+            restartPolicy: "always",
+            settings: { image: "mcr.microsoft.com/ascforiot/azureiotsecurity:1.0.2", createOptions: SECURITY_CREATE_OPTIONS },
+          },
+        },
+      },
+    },
+    $edgeHub: {
+      "properties.desired": {
+        schemaVersion: "1.1",
+        routes: { securityToUpstream: { route: UPSTREAM_ROUTE, priority: 0, timeToLiveSecs: 7200 } },
+        storeAndForwardConfiguration: { timeToLiveSecs: 7200 },
+      },
+    },
+    azureiotsecurity: {
+      "properties.desired": {
+        "ms_iotn:urn_azureiot_Security_SecurityAgentConfiguration": {
+          highPriorityMessageFrequency: { value: "PT7M" },
+          lowPriorityMessageFrequency: { value: "PT5H" },
+          snapshotFrequency: { value: "PT13H" },
+          maxLocalCacheSizeInBytes: { value: 2560000 },
+          maxMessageSizeInBytes: { value: 204800 },
+        },
+      },
+    },
+  });
+});
+
+test("the classic-module manifest with echo, debug logging, IoT Edge 1.5 and its own settings in full", () => {
+  const o = classic({
+    iotEdgeVersion: "1.5",
+    storeAndForwardTtlSecs: 3600,
+    echoModule: true,
+    debugLogging: true,
+    classic: {
+      imageTag: "0.0.3",
+      highPriorityMessageFrequency: "PT1M",
+      lowPriorityMessageFrequency: "P1D",
+      snapshotFrequency: "PT1H30M",
+      maxLocalCacheSizeInBytes: 8192,
+      maxMessageSizeInBytes: 262_144,
+      eventPriorities: { ProcessCreate: "High", Login: "Low", ConnectionCreate: "Off" },
+    },
+  });
+  assert.deepEqual(buildManifest(o).modulesContent, {
+    $edgeAgent: {
+      "properties.desired": {
+        schemaVersion: "1.1",
+        runtime: RUNTIME,
+        systemModules: SYSTEM_MODULES("1.5", HUB_PORTS),
+        modules: {
+          azureiotsecurity: {
+            version: "1.0",
+            type: "docker",
+            status: "running",
+            restartPolicy: "always",
+            settings: { image: "mcr.microsoft.com/ascforiot/azureiotsecurity:0.0.3", createOptions: SECURITY_CREATE_OPTIONS },
+            env: { logLevel: { value: "Debug" } },
+          },
+          echo: {
+            version: "1.0",
+            type: "docker",
+            status: "running",
+            restartPolicy: "always",
+            settings: { image: "iotedgefoundation/iot-edge-echo:3.0.7-amd64", createOptions: "{}" },
+          },
+        },
+      },
+    },
+    $edgeHub: {
+      "properties.desired": {
+        schemaVersion: "1.1",
+        routes: {
+          securityToUpstream: { route: UPSTREAM_ROUTE, priority: 0, timeToLiveSecs: 3600 },
+          securityToEcho: { route: ECHO_ROUTE, priority: 9, timeToLiveSecs: 0 },
+        },
+        storeAndForwardConfiguration: { timeToLiveSecs: 3600 },
+      },
+    },
+    azureiotsecurity: {
+      "properties.desired": {
+        "ms_iotn:urn_azureiot_Security_SecurityAgentConfiguration": {
+          highPriorityMessageFrequency: { value: "PT1M" },
+          lowPriorityMessageFrequency: { value: "P1D" },
+          snapshotFrequency: { value: "PT1H30M" },
+          maxLocalCacheSizeInBytes: { value: 8192 },
+          maxMessageSizeInBytes: { value: 262144 },
+          eventPriorityProcessCreate: { value: "High" },
+          eventPriorityLogin: { value: "Low" },
+          eventPriorityConnectionCreate: { value: "Off" },
+        },
+      },
+    },
+  });
+});
+
+test("classic-module with only echo, or only debug logging, gets only that", () => {
+  const echoOnly = buildManifest(classic({ echoModule: true })).modulesContent;
+  assert.equal(dig(echoOnly, ...AGENT, "modules", "azureiotsecurity", "env"), undefined);
+  assert.deepEqual(Object.keys(dig(echoOnly, ...AGENT, "modules") as object), ["azureiotsecurity", "echo"]);
+  const debugOnly = buildManifest(classic({ debugLogging: true })).modulesContent;
+  assert.deepEqual(dig(debugOnly, ...AGENT, "modules", "azureiotsecurity", "env"), { logLevel: { value: "Debug" } });
+  assert.deepEqual(Object.keys(dig(debugOnly, ...AGENT, "modules") as object), ["azureiotsecurity"]);
+  assert.deepEqual(dig(debugOnly, ...HUB, "routes"), { securityToUpstream: { route: UPSTREAM_ROUTE, priority: 0, timeToLiveSecs: 7200 } });
+});
+
+test("manifestRoutes: none without the classic module, the upstream route, and the echo route only with echo", () => {
+  assert.deepEqual(manifestRoutes(options()), {});
+  assert.deepEqual(manifestRoutes(options({ securityAgent: "none" })), {});
+  assert.deepEqual(manifestRoutes(options({ echoModule: true })), {}, "echo needs the classic module's messages");
+  assert.deepEqual(manifestRoutes(classic({ storeAndForwardTtlSecs: 60 })), { securityToUpstream: { route: UPSTREAM_ROUTE, priority: 0, timeToLiveSecs: 60 } });
+  assert.deepEqual(manifestRoutes(classic({ echoModule: true })), {
+    securityToUpstream: { route: UPSTREAM_ROUTE, priority: 0, timeToLiveSecs: 7200 },
+    securityToEcho: { route: ECHO_ROUTE, priority: 9, timeToLiveSecs: 0 },
+  });
+});
+
+test("the micro agent twin: every collector, both frequencies and disabled true or false", () => {
+  const collectors = Object.fromEntries(MICRO_AGENT_COLLECTORS.map((c, i) => [c, { disabled: i % 2 === 0, messageFrequency: (["Low", "Medium", "High"] as const)[i % 3] }]));
+  const m = buildManifest(options({ microAgent: { priorityIntervalsMinutes: { high: 1, medium: 1, low: 1 }, collectors } })).modulesContent;
+  assert.deepEqual(m.DefenderIotMicroAgent, {
+    "properties.desired": {
+      CollectorsCore_PriorityIntervals: "1,1,1",
+      Baseline_Disabled: true,
+      Baseline_MessageFrequency: "Low",
+      SystemInformation_Disabled: false,
+      SystemInformation_MessageFrequency: "Medium",
+      SBoM_Disabled: true,
+      SBoM_MessageFrequency: "High",
+      Heartbeat_Disabled: false,
+      Heartbeat_MessageFrequency: "Low",
+      Login_Disabled: true,
+      Login_MessageFrequency: "Medium",
+      NetworkActivity_Disabled: false,
+      NetworkActivity_MessageFrequency: "High",
+      Process_Disabled: true,
+      Process_MessageFrequency: "Low",
+      LogCollector_Disabled: false,
+      LogCollector_MessageFrequency: "Medium",
+      FileSystem_Disabled: true,
+      FileSystem_MessageFrequency: "High",
+      Peripheral_Disabled: false,
+      Peripheral_MessageFrequency: "Low",
+      Statistics_Disabled: true,
+      Statistics_MessageFrequency: "Medium",
+    },
+  });
+  const empty = buildManifest(options({ microAgent: { priorityIntervalsMinutes: { high: 30, medium: 120, low: 1440 }, collectors: { Process: {} } } })).modulesContent;
+  assert.deepEqual(empty.DefenderIotMicroAgent, { "properties.desired": { CollectorsCore_PriorityIntervals: "30,120,1440" } }, "a collector with no settings adds nothing");
+});
+
+test("micro agent intervals: 1 minute and equal intervals pass; 0, fractions and a decreasing order fail with the whole message", () => {
+  const run = (high: number, medium: number, low: number) => () => buildManifest(options({ microAgent: { priorityIntervalsMinutes: { high, medium, low } } }));
+  assert.doesNotThrow(run(1, 1, 1));
+  assert.doesNotThrow(run(5, 5, 6));
+  assert.doesNotThrow(run(5, 6, 6));
+  assert.throws(run(0, 120, 1440), { message: "microAgent.priorityIntervalsMinutes.high must be a whole number of minutes above 0, not 0" });
+  assert.throws(run(30, 0, 1440), { message: "microAgent.priorityIntervalsMinutes.medium must be a whole number of minutes above 0, not 0" });
+  assert.throws(run(30, 120, 0), { message: "microAgent.priorityIntervalsMinutes.low must be a whole number of minutes above 0, not 0" });
+  assert.throws(run(30, 120, -5), { message: "microAgent.priorityIntervalsMinutes.low must be a whole number of minutes above 0, not -5" });
+  assert.throws(run(1.5, 120, 1440), { message: "microAgent.priorityIntervalsMinutes.high must be a whole number of minutes above 0, not 1.5" });
+  assert.throws(run(30, 120.5, 1440), { message: "microAgent.priorityIntervalsMinutes.medium must be a whole number of minutes above 0, not 120.5" });
+  assert.throws(run(6, 5, 7), { message: "microAgent.priorityIntervalsMinutes must satisfy high <= medium <= low (got 6, 5, 7)" });
+  assert.throws(run(5, 7, 6), { message: "microAgent.priorityIntervalsMinutes must satisfy high <= medium <= low (got 5, 7, 6)" });
+});
+
+test("micro agent collectors: unknown names and frequencies fail with the whole message", () => {
+  const run = (collectors: unknown) => () => buildManifest(options({ microAgent: { priorityIntervalsMinutes: { high: 30, medium: 120, low: 1440 }, collectors: collectors as never } }));
+  assert.throws(run({ Keylogger: {} }), {
+    message: "microAgent.collectors: unknown collector 'Keylogger' (known: Baseline, SystemInformation, SBoM, Heartbeat, Login, NetworkActivity, Process, LogCollector, FileSystem, Peripheral, Statistics)",
+  });
+  assert.throws(run({ Process: { messageFrequency: "Often" } }), { message: "microAgent.collectors.Process.messageFrequency must be Low, Medium or High" });
+  assert.throws(run({ Process: { messageFrequency: "" } }), { message: "microAgent.collectors.Process.messageFrequency must be Low, Medium or High" });
+});
+
+test("manifest options: each error message in full", () => {
+  assert.throws(() => buildManifest(options({ iotEdgeVersion: "1.4" as never })), { message: `iotEdgeVersion must be "1.5" or "1.6", not '1.4'` });
+  assert.throws(() => buildManifest(options({ securityAgent: "classic" as never })), {
+    message: `securityAgent must be "micro-agent", "classic-module" or "none", not 'classic'`,
+  });
+  assert.throws(() => buildManifest(options({ storeAndForwardTtlSecs: -1 })), { message: "storeAndForwardTtlSecs must be a whole number of seconds, 0 or more, not -1" });
+  assert.throws(() => buildManifest(options({ storeAndForwardTtlSecs: 1.5 })), { message: "storeAndForwardTtlSecs must be a whole number of seconds, 0 or more, not 1.5" });
+  assert.doesNotThrow(() => buildManifest(options({ storeAndForwardTtlSecs: 0 })));
+  assert.throws(() => buildManifest(options({ echoModule: true })), {
+    message: `echoModule needs securityAgent "classic-module" (it receives that module's messages); securityAgent is "micro-agent"`,
+  });
+  assert.throws(() => buildManifest(options({ securityAgent: "none", echoModule: true })), {
+    message: `echoModule needs securityAgent "classic-module" (it receives that module's messages); securityAgent is "none"`,
+  });
+  assert.throws(() => buildManifest(options({ debugLogging: true })), {
+    message: `debugLogging sets logLevel on the classic security module container; securityAgent is "micro-agent"`,
+  });
+  assert.throws(() => buildManifest(options({ securityAgent: "none", debugLogging: true })), {
+    message: `debugLogging sets logLevel on the classic security module container; securityAgent is "none"`,
+  });
+});
+
+test("classic settings: each limit passes at its edge and fails one beyond, with the whole message", () => {
+  const c = defaultManifestOptions().classic;
+  const run = (over: Partial<ManifestOptions["classic"]>) => () => buildManifest(classic({ classic: { ...c, ...over } }));
+  for (const ok of [8192, 2_560_000]) assert.doesNotThrow(run({ maxLocalCacheSizeInBytes: ok }), String(ok));
+  for (const bad of [8191, 8192.5]) {
+    assert.throws(run({ maxLocalCacheSizeInBytes: bad }), { message: `classic.maxLocalCacheSizeInBytes must be a whole number of at least 8192, not ${bad}` });
+  }
+  for (const ok of [8192, 262_144]) assert.doesNotThrow(run({ maxMessageSizeInBytes: ok }), String(ok));
+  for (const bad of [8191, 262_145, 10_000.5]) {
+    assert.throws(run({ maxMessageSizeInBytes: bad }), { message: `classic.maxMessageSizeInBytes must be a whole number from 8192 to 262144, not ${bad}` });
+  }
+});
+
+test("classic image tags: Docker's rule, up to 128 characters", () => {
+  const c = defaultManifestOptions().classic;
+  const run = (imageTag: string) => () => buildManifest(classic({ classic: { ...c, imageTag } }));
+  for (const ok of ["1", "_", "a", "Z", "9", "1.0.2-rc_1", `a${"b".repeat(127)}`, "A.-_z"]) assert.doesNotThrow(run(ok), ok);
+  for (const bad of ["", ".1", "-1", "1.0 2", "1/0", `a${"b".repeat(128)}`, "1.0.2\n", " 1.0.2", "1.0.2:x", "é"]) {
+    assert.throws(run(bad), { message: `classic.imageTag '${bad}' is not a valid image tag` }, JSON.stringify(bad));
+  }
+});
+
+test("classic frequencies: ISO-8601 durations with days and/or a time part, each setting checked", () => {
+  const c = defaultManifestOptions().classic;
+  for (const key of ["highPriorityMessageFrequency", "lowPriorityMessageFrequency", "snapshotFrequency"] as const) {
+    const run = (value: string) => () => buildManifest(classic({ classic: { ...c, [key]: value } }));
+    for (const ok of ["PT7M", "P1D", "P10D", "PT1H", "PT12H", "PT1H30M", "PT30S", "PT1.5S", "P1DT2H", "PT1H2M3S", "PT10M", "PT100S", "PT1.25S"]) assert.doesNotThrow(run(ok), `${key} ${ok}`);
+    for (const bad of ["", "P", "PT", "P1DT", "PT1", "P1H", "7M", "PT7Mx", "xPT7M", "PT7M ", "PTM", "PT1.S", "PT.5S", "P1M", "PT1S1M", "PTH", "pt7m", "7 minutes"]) {
+      assert.throws(run(bad), { message: `classic.${key} '${bad}' must be an ISO-8601 duration such as PT7M` }, `${key} ${JSON.stringify(bad)}`);
+    }
+  }
+});
+
+test("classic event priorities: names of letters and digits starting with a letter, priorities Off, Low or High", () => {
+  const c = defaultManifestOptions().classic;
+  const run = (eventPriorities: Record<string, string>) => () => buildManifest(classic({ classic: { ...c, eventPriorities: eventPriorities as never } }));
+  assert.doesNotThrow(run({ A: "Off", b: "Low", Process2: "High", z9Z: "Off" }));
+  for (const bad of ["1Event", "Process_Create", "Process Create", "Process.Create", "", "Événement", "Process!", "_A"]) {
+    assert.throws(run({ [bad]: "High" }), { message: `classic.eventPriorities: event name '${bad}' must be letters and digits, e.g. ProcessCreate` }, JSON.stringify(bad));
+  }
+  for (const bad of ["Urgent", "high", "Medium", ""]) {
+    assert.throws(run({ ProcessCreate: bad }), { message: `classic.eventPriorities.ProcessCreate must be Off, Low or High, not '${bad}'` }, JSON.stringify(bad));
+  }
+});
+
+test("module names: 128 characters pass, 129 fail, and the runtime's names are reserved, with the whole message", () => {
+  assert.doesNotThrow(() => assertModuleName("m".repeat(128)));
+  assert.doesNotThrow(() => assertModuleName("A"));
+  assert.doesNotThrow(() => assertModuleName("edgeHub2"));
+  assert.doesNotThrow(() => assertModuleName("EdgeAgent"), "the reserved names are case-sensitive");
+  for (const bad of ["m".repeat(129), "", "my module", "my.module", "$edgeAgent", "a/b", "é", "m\n"]) {
+    assert.throws(() => assertModuleName(bad), { message: `module name '${bad}' must be 1-128 letters, digits, '_' or '-' (no '$', '.', spaces)` }, JSON.stringify(bad));
+  }
+  assert.throws(() => assertModuleName("edgeAgent"), { message: "module name 'edgeAgent' is reserved for the IoT Edge runtime" });
+  assert.throws(() => assertModuleName("edgeHub"), { message: "module name 'edgeHub' is reserved for the IoT Edge runtime" });
+});
+
+test("twin size: 32 768 bytes pass and 32 769 fail, with the whole message", () => {
+  // {"a":"…"} is 8 bytes around the value.
+  assert.equal(assertTwinSize("m", { a: "x".repeat(32_760) }), 32_768);
+  assert.throws(() => assertTwinSize("mod", { a: "x".repeat(32_761) }), {
+    message: "desired properties of module twin 'mod' are 32769 bytes; IoT Hub allows at most 32768 (32 KB)",
+  });
+});
+
+test("the retirement warning in full", () => {
+  assert.equal(
+    CLASSIC_MODULE_RETIREMENT_WARNING,
+    "The classic Defender for IoT security module 'azureiotsecurity' is retired: Microsoft ended its support on 2022-03-01 (legacy experience until 2023-03-31), and it is documented to work only with edgeHub 1.0.8.3 or older, while this stack deploys edgeHub 1.5/1.6. Use securityAgent 'defender-for-servers' unless you are reproducing the original setup.",
+  );
 });

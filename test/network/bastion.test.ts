@@ -56,6 +56,26 @@ describe("the Bastion request's feature flags", () => {
     assert.deepEqual(withoutFalseFeatureFlags({ other: false }), { other: false }, "other false properties stay");
   });
 
+  test("each of the eight flags, named here, is dropped when false and kept when true", () => {
+    const flags = [
+      "disableCopyPaste",
+      "enableFileCopy",
+      "enableIpConnect",
+      "enableKerberos",
+      "enablePrivateOnlyBastion",
+      "enableSessionRecording",
+      "enableShareableLink",
+      "enableTunneling",
+    ];
+    assert.deepEqual([...BASTION_FEATURE_FLAGS], flags);
+    for (const f of flags) {
+      assert.deepEqual(withoutFalseFeatureFlags({ [f]: false, scaleUnits: 2 }), { scaleUnits: 2 }, `${f}: false`);
+      assert.deepEqual(withoutFalseFeatureFlags({ [f]: true, scaleUnits: 2 }), { [f]: true, scaleUnits: 2 }, `${f}: true`);
+    }
+    assert.deepEqual(withoutFalseFeatureFlags({ enableTunneling: undefined, enableKerberos: 0, "": false }), { enableTunneling: undefined, enableKerberos: 0, "": false }, "only the value false is dropped");
+    assert.deepEqual(withoutFalseFeatureFlags({}), {});
+  });
+
   test("dev's Developer Bastion is declared without any of the eight flags (mock engine)", async () => {
     const s = await declareStack("dev");
     const b = one(s.resources, "azure-native:network:BastionHost").inputs;
