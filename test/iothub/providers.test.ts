@@ -5,9 +5,10 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { EDGE_DEVICE_SECRET_OUTPUTS, EdgeDevice } from "../../components/edgeDevice";
-import { EdgeDeployment } from "../../components/edgeDeployment";
+import { EdgeDeployment, EdgeDeviceContent } from "../../components/edgeDeployment";
 import { IotHubClient } from "../../lib/iothub/client";
 import {
+  contentHash,
   deploymentConfigurationId,
   edgeDeploymentProvider,
   edgeDeploymentProviderWith,
@@ -17,8 +18,11 @@ import {
   PartialCreateError,
   type ClientFactory,
   type EdgeDeploymentInputs,
+  type EdgeDeploymentOutputs,
+  type EdgeDeviceContentOutputs,
   type EdgeDeviceInputs,
   type EdgeDeviceOutputs,
+  type HubConnection,
 } from "../../lib/iothub/providers";
 import { FakeHub } from "../helpers/fakeHub";
 
@@ -354,4 +358,184 @@ describe("the dynamic providers against the fake hub (one hub for the file)", ()
     assert.deepEqual((captured?.opts as pulumi.CustomResourceOptions | undefined)?.additionalSecretOutputs, EDGE_DEVICE_SECRET_OUTPUTS);
     assert.equal(await pulumi.isSecret(captured?.props.hubKey as pulumi.Output<string>), true);
   });
+});
+
+describe("provider diffs, one field at a time (no hub is called)", () => {
+  const noHub: ClientFactory = () => {
+    throw new Error("diff must not reach the hub");
+  };
+  const connection = { hubHostName: "h1.azure-devices.net", dataPlaneAuth: "sas" as const, hubKey: KEY, keyName: "pulumi-dataplane", hubSku: "S1", hubUnits: 1, retryMinutes: 15 };
+  const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
+  const UPDATE = { changes: true, replaces: [], deleteBeforeReplace: false };
+  const replace = (field: string) => ({ changes: true, replaces: [field], deleteBeforeReplace: false });
+  type Case<T> = readonly [label: string, news: (olds: T) => T, expected: pulumi.dynamic.DiffResult];
+  // The changes every data-plane resource treats alike: the hub replaces, the credentials update the
+  // state in place, the pacing and retry settings are no change at all.
+  function connectionCases<T extends HubConnection>(): Case<T>[] {
+    return [
+      ["hubHostName changed", (o) => ({ ...o, hubHostName: "h2.azure-devices.net" }), replace("hubHostName")],
+      ["dataPlaneAuth sas → entra", (o) => ({ ...o, dataPlaneAuth: "entra" }), UPDATE],
+      ["keyName changed", (o) => ({ ...o, keyName: "iothubowner" }), UPDATE],
+      ["hubKey rotated", (o) => ({ ...o, hubKey: "rotated" }), UPDATE],
+      ["hubSku changed", (o) => ({ ...o, hubSku: "S2" }), NO_CHANGE],
+      ["hubUnits changed", (o) => ({ ...o, hubUnits: 4 }), NO_CHANGE],
+      ["retryMinutes changed", (o) => ({ ...o, retryMinutes: 30 }), NO_CHANGE],
+      ["identical inputs", (o) => ({ ...o }), NO_CHANGE],
+    ];
+  }
+
+  const deviceOlds: EdgeDeviceOutputs = {
+    ...connection,
+    deviceId: "edge-1",
+    auth: { type: "selfSigned", primaryThumbprint: THUMB_A },
+    tags: { environment: "dev", securityAgent: "micro-agent" },
+    etag: "etag-1",
+    generationId: "gen-1",
+  };
+  const deviceCases: Case<EdgeDeviceOutputs>[] = [
+    ...connectionCases<EdgeDeviceOutputs>(),
+    ["deviceId changed", (o) => ({ ...o, deviceId: "edge-2" }), replace("deviceId")],
+    ["auth selfSigned → sas", (o) => ({ ...o, auth: { type: "sas" } }), UPDATE],
+    ["auth secondary thumbprint added", (o) => ({ ...o, auth: { type: "selfSigned", primaryThumbprint: THUMB_A, secondaryThumbprint: THUMB_B } }), UPDATE],
+    ["auth primary thumbprint changed", (o) => ({ ...o, auth: { type: "selfSigned", primaryThumbprint: THUMB_B } }), UPDATE],
+    ["auth with its keys in another order", (o) => ({ ...o, auth: { primaryThumbprint: THUMB_A, type: "selfSigned" } }), NO_CHANGE],
+    ["a tag value changed", (o) => ({ ...o, tags: { environment: "prod", securityAgent: "micro-agent" } }), UPDATE],
+    ["a tag removed", (o) => ({ ...o, tags: { environment: "dev" } }), UPDATE],
+    ["a tag added", (o) => ({ ...o, tags: { ...o.tags, site: "plant-1" } }), UPDATE],
+    ["tags in another order", (o) => ({ ...o, tags: { securityAgent: "micro-agent", environment: "dev" } }), NO_CHANGE],
+    ["outputs absent from the new inputs (etag, generationId)", ({ etag: _e, generationId: _g, ...o }) => o as EdgeDeviceOutputs, NO_CHANGE],
+  ];
+  for (const [label, news, expected] of deviceCases) {
+    test(`EdgeDevice diff, ${label}: ${expected.replaces?.length ? `replaces ${expected.replaces.join()}` : expected.changes ? "updates in place" : "no change"}`, async () => {
+      const p = edgeDeviceProviderWith(noHub);
+      assert.deepEqual(await p.diff!("edge-1", deviceOlds, news(deviceOlds)), expected);
+    });
+  }
+  test("EdgeDevice diff: a state without tags equals empty tags, but not declared tags", async () => {
+    const p = edgeDeviceProviderWith(noHub);
+    const untagged = { ...deviceOlds, tags: undefined } as unknown as EdgeDeviceOutputs;
+    assert.deepEqual(await p.diff!("edge-1", untagged, { ...deviceOlds, tags: {} }), NO_CHANGE);
+    assert.deepEqual(await p.diff!("edge-1", untagged, deviceOlds), UPDATE);
+  });
+  test("EdgeDevice diff: a new id and a new hub together replace on both", async () => {
+    const p = edgeDeviceProviderWith(noHub);
+    const d = await p.diff!("edge-1", deviceOlds, { ...deviceOlds, hubHostName: "h2.azure-devices.net", deviceId: "edge-2" });
+    assert.deepEqual(d, { changes: true, replaces: ["hubHostName", "deviceId"], deleteBeforeReplace: false });
+  });
+
+  const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } };
+  const deploymentOlds: EdgeDeploymentOutputs = {
+    ...connection,
+    configurationId: deploymentConfigurationId("base", content),
+    content,
+    targetCondition: "tags.environment='dev'",
+    priority: 10,
+    labels: { stack: "dev", owner: "ops" },
+    etag: "etag-1",
+  };
+  const otherContent = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.2", routes: {} } } } };
+  const deploymentCases: Case<EdgeDeploymentOutputs>[] = [
+    ...connectionCases<EdgeDeploymentOutputs>(),
+    ["configurationId changed (new content hash)", (o) => ({ ...o, configurationId: deploymentConfigurationId("base", otherContent), content: otherContent }), replace("configurationId")],
+    ["content reshaped under the same id (the id alone decides)", (o) => ({ ...o, content: otherContent }), NO_CHANGE],
+    ["targetCondition changed", (o) => ({ ...o, targetCondition: "tags.environment='prod'" }), UPDATE],
+    ["priority raised", (o) => ({ ...o, priority: 20 }), UPDATE],
+    ["priority lowered to 0", (o) => ({ ...o, priority: 0 }), UPDATE],
+    ["a label value changed", (o) => ({ ...o, labels: { stack: "prod", owner: "ops" } }), UPDATE],
+    ["a label removed", (o) => ({ ...o, labels: { stack: "dev" } }), UPDATE],
+    ["labels emptied", (o) => ({ ...o, labels: {} }), UPDATE],
+    ["labels in another order", (o) => ({ ...o, labels: { owner: "ops", stack: "dev" } }), NO_CHANGE],
+    ["etag absent from the new inputs", ({ etag: _e, ...o }) => o as EdgeDeploymentOutputs, NO_CHANGE],
+  ];
+  for (const [label, news, expected] of deploymentCases) {
+    test(`EdgeDeployment diff, ${label}: ${expected.replaces?.length ? `replaces ${expected.replaces.join()}` : expected.changes ? "updates in place" : "no change"}`, async () => {
+      const p = edgeDeploymentProviderWith(noHub);
+      assert.deepEqual(await p.diff!(deploymentOlds.configurationId, deploymentOlds, news(deploymentOlds)), expected);
+    });
+  }
+  test("EdgeDeployment diff: a state without labels equals empty labels", async () => {
+    const p = edgeDeploymentProviderWith(noHub);
+    const unlabelled = { ...deploymentOlds, labels: undefined } as unknown as EdgeDeploymentOutputs;
+    assert.deepEqual(await p.diff!("x", unlabelled, { ...deploymentOlds, labels: {} }), NO_CHANGE);
+    assert.deepEqual(await p.diff!("x", unlabelled, deploymentOlds), UPDATE);
+  });
+
+  const modules = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1", runtime: { type: "docker" } } } } };
+  const contentOlds: EdgeDeviceContentOutputs = {
+    ...connection,
+    deviceId: "edge-1",
+    content: modules,
+    deviceGenerationId: "gen-1",
+    contentHash: contentHash(modules),
+    appliedGenerationId: "gen-1",
+  };
+  const contentCases: Case<EdgeDeviceContentOutputs>[] = [
+    ...connectionCases<EdgeDeviceContentOutputs>(),
+    ["deviceId changed", (o) => ({ ...o, deviceId: "edge-2" }), replace("deviceId")],
+    ["content changed", (o) => ({ ...o, content: { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } } }), UPDATE],
+    ["content with its keys in another order", (o) => ({ ...o, content: { modulesContent: { $edgeAgent: { "properties.desired": { runtime: { type: "docker" }, schemaVersion: "1.1" } } } } }), NO_CHANGE],
+    ["a refresh found the content gone (contentHash emptied)", (o) => ({ ...o }), UPDATE],
+    ["the device was re-created (new deviceGenerationId)", (o) => ({ ...o, deviceGenerationId: "gen-2" }), UPDATE],
+    ["deviceGenerationId not declared", ({ deviceGenerationId: _g, ...o }) => o as EdgeDeviceContentOutputs, NO_CHANGE],
+    ["deviceGenerationId is the generation the content was applied to", (o) => ({ ...o, deviceGenerationId: "gen-1" }), NO_CHANGE],
+  ];
+  for (const [label, news, expected] of contentCases) {
+    test(`EdgeDeviceContent diff, ${label}: ${expected.replaces?.length ? `replaces ${expected.replaces.join()}` : expected.changes ? "updates in place" : "no change"}`, async () => {
+      const p = edgeDeviceContentProviderWith(noHub);
+      const olds = label.startsWith("a refresh found") ? { ...contentOlds, contentHash: "" } : contentOlds;
+      assert.deepEqual(await p.diff!("h1/edge-1", olds, news(olds)), expected);
+    });
+  }
+  test("EdgeDeviceContent diff: a generation that differs from the one applied to counts, not one that differs from the old input", async () => {
+    const p = edgeDeviceContentProviderWith(noHub);
+    const olds = { ...contentOlds, deviceGenerationId: "gen-0", appliedGenerationId: "gen-1" };
+    assert.deepEqual(await p.diff!("h1/edge-1", olds, { ...olds, deviceGenerationId: "gen-1" }), NO_CHANGE);
+    assert.deepEqual(await p.diff!("h1/edge-1", olds, { ...olds, deviceGenerationId: "gen-0" }), UPDATE);
+  });
+});
+
+describe("secret outputs of the data-plane resources, each on its own (Pulumi mocks)", () => {
+  function registerCapturing(make: (opts: pulumi.CustomResourceOptions) => pulumi.CustomResource): Promise<{ opts: pulumi.CustomResourceOptions; props: Record<string, unknown> }> {
+    return new Promise((resolve) => {
+      make({
+        additionalSecretOutputs: ["callerSecret"],
+        transformations: [
+          (args: pulumi.ResourceTransformationArgs) => {
+            resolve({ opts: args.opts as pulumi.CustomResourceOptions, props: args.props as Record<string, unknown> });
+            return undefined;
+          },
+        ],
+      });
+    });
+  }
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs } }), call: (args) => args.inputs },
+      "project",
+      "stack",
+      false,
+    );
+  });
+  const hub = { hubHostName: "hub.azure-devices.net", hubKey: KEY };
+  const cases: [string, (opts: pulumi.CustomResourceOptions) => pulumi.CustomResource, string[]][] = [
+    ["EdgeDevice", (opts) => new EdgeDevice("secret-dev", { ...hub, deviceId: "edge-s", auth: { type: "sas" } }, opts), ["hubKey", "primaryKey", "secondaryKey", "connectionString"]],
+    ["EdgeDeployment", (opts) => new EdgeDeployment("secret-dep", { ...hub, baseName: "edge-s", content: { modulesContent: {} }, targetCondition: "tags.a='b'" }, opts), ["hubKey"]],
+    ["EdgeDeviceContent", (opts) => new EdgeDeviceContent("secret-content", { ...hub, deviceId: "edge-s", content: { modulesContent: {} } }, opts), ["hubKey"]],
+  ];
+  for (const [kind, make, secrets] of cases) {
+    for (const output of secrets) {
+      test(`${kind}: ${output} is a secret output`, async () => {
+        const { opts } = await registerCapturing(make);
+        assert.ok(opts.additionalSecretOutputs?.includes(output), `${output} is not in ${JSON.stringify(opts.additionalSecretOutputs)}`);
+      });
+    }
+    test(`${kind}: the caller's own secret outputs are kept`, async () => {
+      const { opts } = await registerCapturing(make);
+      assert.ok(opts.additionalSecretOutputs?.includes("callerSecret"));
+    });
+    test(`${kind}: the hub key input is a secret`, async () => {
+      const { props } = await registerCapturing(make);
+      assert.equal(await pulumi.isSecret(props.hubKey as pulumi.Output<string>), true);
+    });
+  }
 });
