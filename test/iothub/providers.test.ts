@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -8,8 +9,14 @@ import { EDGE_DEVICE_SECRET_OUTPUTS, EdgeDevice } from "../../components/edgeDev
 import { EdgeDeployment, EdgeDeviceContent } from "../../components/edgeDeployment";
 import { IotHubClient } from "../../lib/iothub/client";
 import {
+  connectOptions,
   contentHash,
   deploymentConfigurationId,
+  edgeDeploymentInputProblems,
+  edgeDeviceInputProblems,
+  ownedTags,
+  tagPatch,
+  type EdgeDeviceAuth,
   edgeDeploymentProvider,
   edgeDeploymentProviderWith,
   edgeDeviceContentProviderWith,
@@ -538,4 +545,120 @@ describe("secret outputs of the data-plane resources, each on its own (Pulumi mo
       assert.equal(await pulumi.isSecret(props.hubKey as pulumi.Output<string>), true);
     });
   }
+});
+
+describe("input checks: both sides of every limit, each message whole", () => {
+  const SPECIALS = "-:.+%_#*?!(),=@;$'";
+  const deviceIdReason = (id: string) => `device id '${id}' must be 1-128 of A-Z a-z 0-9 - : . + % _ # * ? ! ( ) , = @ ; $ '`;
+  const thumbReason = (key: string) => `${key} must be 40 or 64 hex digits (a SHA-1 or SHA-256 thumbprint)`;
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+  test("device ids: 128 characters pass, 129 and none fail; every allowed special character passes; unknown and non-string ids are not judged", () => {
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: "a".repeat(128) }), []);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: `Az09${SPECIALS}` }), []);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: "a".repeat(129) }), [{ property: "deviceId", reason: deviceIdReason("a".repeat(129)) }]);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: "" }), [{ property: "deviceId", reason: deviceIdReason("") }]);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: "x/y" }), [{ property: "deviceId", reason: deviceIdReason("x/y") }]);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: "ok\nbad" }), [{ property: "deviceId", reason: deviceIdReason("ok\nbad") }]);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: UNKNOWN.replace(/-/g, "/") }).length, 1);
+    assert.deepEqual(edgeDeviceInputProblems({ deviceId: 42 as unknown as string }), []);
+    assert.deepEqual(edgeDeviceInputProblems({}), []);
+  });
+
+  test("thumbprints: 40 and 64 hex digits pass (either case), 39, 41, 63, 65 and non-hex fail, for the primary and the secondary", () => {
+    const self = (primaryThumbprint: string | undefined, secondaryThumbprint?: string) => ({ auth: { type: "selfSigned", primaryThumbprint, secondaryThumbprint } as EdgeDeviceAuth });
+    for (const ok of ["a".repeat(40), "F".repeat(40), "0".repeat(64), "Ab".repeat(32)]) {
+      assert.deepEqual(edgeDeviceInputProblems(self(ok)), [], ok);
+      assert.deepEqual(edgeDeviceInputProblems(self(THUMB_A, ok)), [], ok);
+    }
+    for (const bad of ["a".repeat(39), "a".repeat(41), "a".repeat(63), "a".repeat(65), "g".repeat(40), ` ${"a".repeat(40)}`, `${"a".repeat(40)} `]) {
+      assert.deepEqual(edgeDeviceInputProblems(self(bad)), [{ property: "auth", reason: thumbReason("primaryThumbprint") }], bad);
+      assert.deepEqual(edgeDeviceInputProblems(self(THUMB_A, bad)), [{ property: "auth", reason: thumbReason("secondaryThumbprint") }], bad);
+    }
+    assert.deepEqual(edgeDeviceInputProblems(self(undefined)), [{ property: "auth", reason: "selfSigned auth needs primaryThumbprint" }]);
+    assert.deepEqual(edgeDeviceInputProblems(self(UNKNOWN, UNKNOWN)), [], "unknown thumbprints are not judged");
+  });
+
+  test("auth types: sas and selfSigned pass, anything else is named", () => {
+    assert.deepEqual(edgeDeviceInputProblems({ auth: { type: "sas" } }), []);
+    assert.deepEqual(edgeDeviceInputProblems({ auth: { type: "x509" } as unknown as EdgeDeviceAuth }), [
+      { property: "auth", reason: `auth.type must be "selfSigned" or "sas", not 'x509'` },
+    ]);
+    assert.deepEqual(edgeDeviceInputProblems({ auth: {} as unknown as EdgeDeviceAuth }), [
+      { property: "auth", reason: `auth.type must be "selfSigned" or "sas", not 'undefined'` },
+    ]);
+  });
+
+  test("tag names: 1 to 1024 characters; control characters (C0, DEL, C1), space, '.' and '$' fail; their neighbours pass", () => {
+    const nameReason = (k: string) => ({ property: "tags", reason: `tag name '${k}' may not contain '.', '$', spaces or control characters` });
+    for (const ok of ["a", "a".repeat(1024), "!", "~", "x\u00a0y", "ümlaut", "a-b_c"]) assert.deepEqual(edgeDeviceInputProblems({ tags: { [ok]: "v" } }), [], JSON.stringify(ok));
+    for (const bad of ["", "a".repeat(1025), "a b", "a.b", "a$b", "\u0000", "a\u001fb", "a\u007fb", "a\u0080b", "a\u009fb", "\t"]) {
+      assert.deepEqual(edgeDeviceInputProblems({ tags: { [bad]: "v" } }), [nameReason(bad)], JSON.stringify(bad));
+    }
+  });
+
+  test("tag values: strings, numbers and booleans pass; objects, arrays and null fail", () => {
+    assert.deepEqual(edgeDeviceInputProblems({ tags: { s: "x", n: 1, b: false } }), []);
+    for (const bad of [{ nested: 1 }, ["a"], null]) {
+      assert.deepEqual(edgeDeviceInputProblems({ tags: { t: bad as unknown as string } }), [{ property: "tags", reason: "tag 't' must be a string, number or boolean" }], JSON.stringify(bad));
+    }
+  });
+
+  test("deployment inputs: configuration ids of 128 lowercase characters pass, 129, upper case and '$' fail; unknown ids are not judged", () => {
+    const idReason = (id: string) => [{ property: "configurationId", reason: `configuration id '${id}' must be 1-128 lowercase letters, digits or - : + % _ # * ? ! ( ) , = @ ; '` }];
+    assert.deepEqual(edgeDeploymentInputProblems({ configurationId: "a".repeat(128) }), []);
+    assert.deepEqual(edgeDeploymentInputProblems({ configurationId: "az09-:+%_#*?!(),=@;'" }), []);
+    assert.deepEqual(edgeDeploymentInputProblems({ configurationId: UNKNOWN }), []);
+    for (const bad of ["a".repeat(129), "Edge", "edge$1", "edge.1", ""]) assert.deepEqual(edgeDeploymentInputProblems({ configurationId: bad }), idReason(bad), bad);
+  });
+
+  test("deployment inputs: priority 0 and above pass, -1 and fractions fail; a blank target condition fails", () => {
+    const priorityReason = [{ property: "priority", reason: "priority must be a whole number, 0 or more (higher wins)" }];
+    assert.deepEqual(edgeDeploymentInputProblems({ priority: 0 }), []);
+    assert.deepEqual(edgeDeploymentInputProblems({ priority: 1 }), []);
+    assert.deepEqual(edgeDeploymentInputProblems({ priority: -1 }), priorityReason);
+    assert.deepEqual(edgeDeploymentInputProblems({ priority: 1.5 }), priorityReason);
+    assert.deepEqual(edgeDeploymentInputProblems({ targetCondition: "tags.a='b'" }), []);
+    for (const blank of ["", "  \t"]) {
+      assert.deepEqual(edgeDeploymentInputProblems({ targetCondition: blank }), [{ property: "targetCondition", reason: "targetCondition must not be empty (e.g. tags.environment='dev')" }]);
+    }
+    assert.deepEqual(
+      edgeDeploymentInputProblems({ configurationId: "X", priority: -1, targetCondition: "" }).map((f) => f.property),
+      ["configurationId", "priority", "targetCondition"],
+    );
+  });
+
+  test("the configuration id: base names of 1 to 119 characters pass, 120 or a leading '-' fail, and the hash is the first 8 hex of sha256 of the canonical content", () => {
+    const content = { modulesContent: { b: 1, a: { d: [2, 1], c: null } } };
+    const canonical = '{"modulesContent":{"a":{"c":null,"d":[2,1]},"b":1}}';
+    const sha = createHash("sha256").update(canonical).digest("hex");
+    assert.equal(contentHash(content), sha);
+    assert.equal(deploymentConfigurationId("a", content), `a-${sha.slice(0, 8)}`);
+    assert.equal(deploymentConfigurationId("0".repeat(119), content).length, 128);
+    for (const bad of ["a".repeat(120), "-edge", "", "edge_dev", "edge.dev"]) {
+      assert.throws(() => deploymentConfigurationId(bad, content), {
+        message: `deployment base name '${bad}' must be 1-119 lowercase letters, digits or '-', starting with a letter or digit`,
+      });
+    }
+  });
+
+  test("connectOptions: sas carries the policy and key, entra neither; the throttle needs both tier and units; retryMinutes becomes the budget in ms", () => {
+    const base = { hubHostName: "h.azure-devices.net", hubKey: KEY, keyName: "p" };
+    assert.deepEqual(connectOptions(base), { hostName: "h.azure-devices.net", auth: "sas", keyName: "p", key: KEY });
+    assert.deepEqual(connectOptions({ ...base, dataPlaneAuth: "sas" }), { hostName: "h.azure-devices.net", auth: "sas", keyName: "p", key: KEY });
+    assert.deepEqual(connectOptions({ ...base, dataPlaneAuth: "entra" }), { hostName: "h.azure-devices.net", auth: "entra" });
+    assert.deepEqual(connectOptions({ ...base, hubSku: "S2", hubUnits: 3 }).throttle, { sku: "S2", units: 3 });
+    assert.equal("throttle" in connectOptions({ ...base, hubSku: "S2" }), false);
+    assert.equal("throttle" in connectOptions({ ...base, hubUnits: 3 }), false);
+    assert.equal(connectOptions({ ...base, retryMinutes: 2 }).retryBudgetMs, 120_000);
+    assert.equal(connectOptions({ ...base, retryMinutes: 0 }).retryBudgetMs, 0);
+    assert.equal("retryBudgetMs" in connectOptions(base), false);
+  });
+
+  test("tagPatch sets removed tags to null and keeps the new values; ownedTags keeps only declared keys with scalar values", () => {
+    assert.deepEqual(tagPatch({ a: "1", b: "2" }, { a: "3", c: true }), { a: "3", c: true, b: null });
+    assert.deepEqual(tagPatch({}, { a: 1 }), { a: 1 });
+    assert.deepEqual(ownedTags({ s: "", n: 0, b: false, o: "", gone: "" }, { s: "x", n: 2, b: true, o: { nested: 1 }, foreign: "y" }), { s: "x", n: 2, b: true });
+    assert.deepEqual(ownedTags({ a: "x" }, undefined), {});
+  });
 });
