@@ -24,8 +24,10 @@ import {
   edgeDeviceProviderWith,
   PartialCreateError,
   type ClientFactory,
+  type ConnectOptions,
   type EdgeDeploymentInputs,
   type EdgeDeploymentOutputs,
+  type EdgeDeviceContentInputs,
   type EdgeDeviceContentOutputs,
   type EdgeDeviceInputs,
   type EdgeDeviceOutputs,
@@ -660,5 +662,390 @@ describe("input checks: both sides of every limit, each message whole", () => {
     assert.deepEqual(tagPatch({}, { a: 1 }), { a: 1 });
     assert.deepEqual(ownedTags({ s: "", n: 0, b: false, o: "", gone: "" }, { s: "x", n: 2, b: true, o: { nested: 1 }, foreign: "y" }), { s: "x", n: 2, b: true });
     assert.deepEqual(ownedTags({ a: "x" }, undefined), {});
+  });
+});
+
+describe("provider lifecycles against a fake hub: outputs whole, each branch", () => {
+  let hub: FakeHub;
+  let seen: ConnectOptions[];
+  let connect: ClientFactory;
+  before(async () => {
+    hub = await FakeHub.start({ key: KEY, lifetimeMs: 120_000 });
+    seen = [];
+    // Records what the provider asks for; drops the throttle so the tests are not paced at the real rates.
+    connect = (o) => {
+      seen.push(o);
+      return new IotHubClient({ hostName: o.hostName, keyName: o.keyName, key: o.key, retryBudgetMs: o.retryBudgetMs, baseUrl: hub.baseUrl, timeoutMs: 1000, retries: 2, minDelayMs: 1, maxDelayMs: 2, sleep: async () => {} });
+    };
+  });
+  after(async () => {
+    await hub.close();
+  });
+
+  let n = 0;
+  const conn = () => ({ hubHostName: hub.hostName, hubKey: KEY, keyName: "iothubowner" });
+  const deviceInputs = (over: Partial<EdgeDeviceInputs> = {}): EdgeDeviceInputs => ({
+    ...conn(),
+    deviceId: `life-${++n}`,
+    auth: { type: "selfSigned", primaryThumbprint: THUMB_A },
+    tags: { environment: "dev" },
+    ...over,
+  });
+  const stored = (id: string) => hub.devices.get(id) as { etag: string; generationId: string; capabilities: { iotEdge: boolean }; authentication: { type: string; symmetricKey?: { primaryKey: string; secondaryKey: string }; x509Thumbprint?: unknown } };
+
+  test("EdgeDevice create: the outputs are the connection, the inputs and the hub's etag and generation, with no key fields for X.509", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ dataPlaneAuth: "sas", hubSku: "S1", hubUnits: 2, retryMinutes: 3 });
+    const { id, outs } = await p.create(inputs);
+    assert.equal(id, inputs.deviceId);
+    const s = stored(inputs.deviceId);
+    assert.deepEqual(outs, { ...inputs, etag: s.etag, generationId: s.generationId });
+    assert.deepEqual(seen.at(-1), { hostName: hub.hostName, auth: "sas", keyName: "iothubowner", key: KEY, throttle: { sku: "S1", units: 2 }, retryBudgetMs: 180_000 });
+  });
+
+  test("EdgeDevice create with sas: the outputs carry the hub's keys and the connection string built from the primary", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ auth: { type: "sas" } });
+    const { outs } = await p.create(inputs);
+    const s = stored(inputs.deviceId);
+    const keys = s.authentication.symmetricKey!;
+    assert.deepEqual(outs, {
+      ...inputs,
+      etag: s.etag,
+      generationId: s.generationId,
+      primaryKey: keys.primaryKey,
+      secondaryKey: keys.secondaryKey,
+      connectionString: `HostName=${hub.hostName};DeviceId=${inputs.deviceId};SharedAccessKey=${keys.primaryKey}`,
+    });
+    assert.equal(Buffer.from(keys.secondaryKey, "base64").length, 32);
+  });
+
+  test("EdgeDevice create without tags sets none and sends no twin patch", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    for (const inputs of [deviceInputs({ tags: {} }), { ...deviceInputs(), tags: undefined } as unknown as EdgeDeviceInputs]) {
+      const { outs } = await p.create(inputs);
+      assert.deepEqual(outs?.tags, {});
+      assert.equal(hub.sent("PATCH", `/twins/${inputs.deviceId}`).length, 0);
+    }
+  });
+
+  test("EdgeDevice create and update refuse invalid inputs before calling the hub, naming the device and each problem", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const before = hub.requests.length;
+    const bad = deviceInputs({ deviceId: "bad id", tags: { "a.b": "x" } });
+    const message = "EdgeDevice 'bad id': deviceId: device id 'bad id' must be 1-128 of A-Z a-z 0-9 - : . + % _ # * ? ! ( ) , = @ ; $ '; tags: tag name 'a.b' may not contain '.', '$', spaces or control characters";
+    await assert.rejects(p.create(bad), { message });
+    await assert.rejects(p.update!("bad id", { ...bad, etag: "e", generationId: "g" }, bad), { message });
+    assert.equal(hub.requests.length, before);
+  });
+
+  test("EdgeDevice partial create: the whole reason, the reasons list, and no __provider key when the inputs had none", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    hub.inject({ method: "PATCH", path: `/twins/${inputs.deviceId}` }, { kind: "status", status: 400, body: { Message: "bad tags" } });
+    await assert.rejects(p.create(inputs), (err: PartialCreateError) => {
+      const reason = `IoT Hub updateTwinTags of twin of device '${inputs.deviceId}' failed after 1 attempt(s): HTTP 400: {"Message":"bad tags"}`;
+      assert.equal(err.name, "PartialCreateError");
+      assert.equal(err.message, `EdgeDevice '${inputs.deviceId}' was created but its twin tags were not set: ${reason}`);
+      assert.deepEqual(err.reasons, [reason]);
+      const s = stored(inputs.deviceId);
+      assert.deepEqual(err.properties, { ...inputs, tags: {}, etag: s.etag, generationId: s.generationId });
+      return true;
+    });
+  });
+
+  test("EdgeDevice read: the declared auth is kept when the hub holds the same pair, tags are only the declared ones, etag and generation are the hub's", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs({ tags: { environment: "dev", site: "a" } });
+    const { outs } = await p.create(inputs);
+    // Another tool adds a tag and removes one of ours.
+    await connect(connectOptions(inputs)).updateTwinTags(inputs.deviceId, { site: null, owner: "ops" });
+    const read = await p.read!(inputs.deviceId, outs!);
+    const s = stored(inputs.deviceId);
+    assert.equal(read.id, inputs.deviceId);
+    assert.deepEqual(read.props, { ...inputs, tags: { environment: "dev" }, etag: s.etag, generationId: s.generationId });
+  });
+
+  test("EdgeDevice read: thumbprints changed on the hub are read back as both, upper case; a sas device reads back as sas with its keys", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_B, secondaryThumbprint: THUMB_A } } });
+    assert.deepEqual((await p.read!(inputs.deviceId, outs!)).props?.auth, { type: "selfSigned", primaryThumbprint: THUMB_B.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() });
+    hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, authentication: { type: "sas", symmetricKey: { primaryKey: "cA==", secondaryKey: "cw==" } } });
+    const props = (await p.read!(inputs.deviceId, outs!)).props as EdgeDeviceOutputs;
+    assert.deepEqual(props.auth, { type: "sas" });
+    assert.equal(props.primaryKey, "cA==");
+    assert.equal(props.secondaryKey, "cw==");
+  });
+
+  test("EdgeDevice read and delete: a gone hub reads as gone and deletes as done; other failures are thrown; no state reads as no state", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    assert.deepEqual(await p.read!("x", undefined as unknown as EdgeDeviceOutputs), { id: "x", props: undefined });
+    hub.inject({ path: `/devices/${inputs.deviceId}` }, { kind: "status", status: 400, body: { Message: "no" } }, { kind: "status", status: 400, body: { Message: "no" } });
+    await assert.rejects(p.read!(inputs.deviceId, outs!), /getDevice of device 'life-\d+' failed after 1 attempt\(s\): HTTP 400/);
+    await assert.rejects(p.delete!(inputs.deviceId, outs!), /deleteDevice of device 'life-\d+' failed after 1 attempt\(s\): HTTP 400/);
+    hub.gone = true;
+    try {
+      assert.deepEqual(await p.read!(inputs.deviceId, outs!), {});
+      await p.delete!(inputs.deviceId, outs!);
+    } finally {
+      hub.gone = false;
+    }
+    assert.equal(hub.devices.has(inputs.deviceId), true, "nothing was deleted while the hub answered as gone");
+  });
+
+  test("EdgeDevice update of tags alone neither reads nor writes the identity, and keeps the state's etag and generation", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    const before = hub.sent("GET", `/devices/${inputs.deviceId}`).length + hub.sent("PUT", `/devices/${inputs.deviceId}`).length;
+    const olds = { ...outs!, etag: "state-etag", generationId: "state-gen" };
+    const { outs: updated } = await p.update!(inputs.deviceId, olds, { ...inputs, tags: { environment: "prod" } });
+    assert.equal(hub.sent("GET", `/devices/${inputs.deviceId}`).length + hub.sent("PUT", `/devices/${inputs.deviceId}`).length, before);
+    assert.deepEqual(updated, { ...inputs, tags: { environment: "prod" }, etag: "state-etag", generationId: "state-gen" });
+  });
+
+  test("EdgeDevice update with nothing changed calls the hub not at all", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    const before = hub.requests.length;
+    await p.update!(inputs.deviceId, outs!, { ...inputs, tags: { environment: "dev" } });
+    assert.equal(hub.requests.length, before);
+  });
+
+  test("EdgeDevice update from X.509 to sas mints keys and returns the hub's; back to X.509 drops them; iotEdge is set again", async () => {
+    const p = edgeDeviceProviderWith(connect);
+    const inputs = deviceInputs();
+    const { outs } = await p.create(inputs);
+    // An operator cleared the edge capability.
+    hub.devices.set(inputs.deviceId, { ...hub.devices.get(inputs.deviceId)!, capabilities: { iotEdge: false } });
+    const sas = { ...inputs, auth: { type: "sas" } as const };
+    const { outs: asSas } = await p.update!(inputs.deviceId, outs!, sas);
+    const s = stored(inputs.deviceId);
+    assert.equal(s.capabilities.iotEdge, true);
+    assert.equal(s.authentication.type, "sas");
+    assert.deepEqual(asSas, {
+      ...sas,
+      etag: s.etag,
+      generationId: s.generationId,
+      primaryKey: s.authentication.symmetricKey!.primaryKey,
+      secondaryKey: s.authentication.symmetricKey!.secondaryKey,
+      connectionString: `HostName=${hub.hostName};DeviceId=${inputs.deviceId};SharedAccessKey=${s.authentication.symmetricKey!.primaryKey}`,
+    });
+    assert.equal(Buffer.from(asSas!.primaryKey!, "base64").length, 32);
+    const { outs: back } = await p.update!(inputs.deviceId, asSas!, inputs);
+    const s2 = stored(inputs.deviceId);
+    assert.deepEqual(back, { ...inputs, etag: s2.etag, generationId: s2.generationId });
+  });
+
+  const content = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.1", routes: {} } } } };
+  const deploymentInputs = (over: Partial<EdgeDeploymentInputs> = {}): EdgeDeploymentInputs => ({
+    ...conn(),
+    configurationId: deploymentConfigurationId(`life-${++n}`, content),
+    content,
+    targetCondition: "tags.environment='dev'",
+    priority: 10,
+    labels: { stack: "dev" },
+    ...over,
+  });
+  const storedConfig = (id: string) => hub.configurations.get(id) as { etag: string; targetCondition: string; priority: number; labels: Record<string, string>; content: unknown };
+
+  test("EdgeDeployment create: one PUT without If-Match; the outputs are the inputs and the hub's etag; missing labels are sent and kept as {}", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = { ...deploymentInputs(), labels: undefined } as unknown as EdgeDeploymentInputs;
+    const { id, outs } = await p.create(inputs);
+    assert.equal(id, inputs.configurationId);
+    const puts = hub.sent("PUT", `/configurations/${id}`);
+    assert.equal(puts.length, 1);
+    assert.equal(puts[0].headers["if-match"], undefined);
+    assert.deepEqual(puts[0].body, { id, content, targetCondition: inputs.targetCondition, priority: 10, labels: {}, schemaVersion: "1.0" });
+    // The state also holds the spec's `id`, the same value as configurationId and the resource id.
+    assert.deepEqual(outs, { ...inputs, id, labels: {}, etag: storedConfig(id).etag });
+  });
+
+  for (const [field, held] of [
+    ["targetCondition", { targetCondition: "tags.environment='old'" }],
+    ["priority", { priority: 3 }],
+    ["labels", { labels: { stack: "old" } }],
+  ] as const) {
+    test(`EdgeDeployment create that adopts a configuration with the same content but another ${field} brings it to the declared one with its etag`, async () => {
+      const p = edgeDeploymentProviderWith(connect);
+      const inputs = deploymentInputs();
+      const id = inputs.configurationId;
+      await connect(connectOptions(inputs)).createOrUpdateConfiguration({ id, content, targetCondition: inputs.targetCondition, priority: 10, labels: { stack: "dev" }, ...held });
+      const etag = storedConfig(id).etag;
+      const { outs } = await p.create(inputs);
+      const puts = hub.sent("PUT", `/configurations/${id}`);
+      assert.deepEqual(puts.map((r) => r.headers["if-match"]), [undefined, undefined, `"${etag}"`], "the leftover's create, ours (409), the update");
+      const s = storedConfig(id);
+      assert.deepEqual([s.targetCondition, s.priority, s.labels], [inputs.targetCondition, 10, { stack: "dev" }]);
+      assert.equal(outs?.etag, s.etag);
+    });
+  }
+
+  test("EdgeDeployment create that adopts an identical configuration (labels held as none, declared as {}) does not rewrite it", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs({ labels: {} });
+    const id = inputs.configurationId;
+    await connect(connectOptions(inputs)).createOrUpdateConfiguration({ id, content, targetCondition: inputs.targetCondition, priority: 10, labels: undefined as unknown as Record<string, string> });
+    const { outs } = await p.create(inputs);
+    assert.equal(hub.sent("PUT", `/configurations/${id}`).length, 2, "the leftover's create and ours (409): no update");
+    assert.equal(outs?.etag, storedConfig(id).etag);
+  });
+
+  test("EdgeDeployment create and update refuse invalid inputs before calling the hub", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const before = hub.requests.length;
+    const bad = deploymentInputs({ priority: -1 });
+    const message = `EdgeDeployment '${bad.configurationId}': priority: priority must be a whole number, 0 or more (higher wins)`;
+    await assert.rejects(p.create(bad), { message });
+    await assert.rejects(p.update!(bad.configurationId, { ...bad, etag: "e" }, bad), { message });
+    assert.equal(hub.requests.length, before);
+  });
+
+  test("EdgeDeployment read: target, priority, labels and etag are the hub's; content canonically the same keeps its declared form", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs();
+    const { outs } = await p.create(inputs);
+    const id = inputs.configurationId;
+    hub.configurations.set(id, { ...hub.configurations.get(id)!, targetCondition: "tags.x='y'", priority: 7, labels: undefined, etag: "hub-etag" });
+    hub.contentExtras = true;
+    try {
+      const read = await p.read!(id, outs!);
+      assert.equal(read.id, id);
+      assert.deepEqual(read.props, { ...inputs, id, targetCondition: "tags.x='y'", priority: 7, labels: {}, etag: "hub-etag" });
+    } finally {
+      hub.contentExtras = false;
+    }
+    const changed = { modulesContent: { $edgeHub: { "properties.desired": { schemaVersion: "1.2" } } }, deviceContent: { "properties.desired.x": 1 }, moduleContent: {} };
+    hub.configurations.set(id, { ...hub.configurations.get(id)!, content: changed });
+    const read = await p.read!(id, outs!);
+    assert.deepEqual(read.props?.content, { modulesContent: changed.modulesContent, deviceContent: changed.deviceContent });
+  });
+
+  test("EdgeDeployment read and delete: gone reads as gone, a gone hub too; other failures are thrown; no state reads as no state", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs();
+    const { outs } = await p.create(inputs);
+    const id = inputs.configurationId;
+    assert.deepEqual(await p.read!("x", undefined as unknown as EdgeDeploymentOutputs), { id: "x", props: undefined });
+    hub.inject({ path: `/configurations/${id}` }, { kind: "status", status: 400 }, { kind: "status", status: 400 });
+    await assert.rejects(p.read!(id, outs!), new RegExp(`getConfiguration of configuration '${id}' failed after 1 attempt\\(s\\): HTTP 400$`));
+    await assert.rejects(p.delete!(id, outs!), new RegExp(`deleteConfiguration of configuration '${id}' failed after 1 attempt\\(s\\): HTTP 400$`));
+    hub.gone = true;
+    try {
+      assert.deepEqual(await p.read!(id, outs!), {});
+      await p.delete!(id, outs!);
+    } finally {
+      hub.gone = false;
+    }
+    assert.equal(hub.configurations.has(id), true);
+    await p.delete!(id, outs!);
+    assert.deepEqual(await p.read!(id, outs!), {});
+  });
+
+  test("EdgeDeployment update writes back the hub's own content with its etag; outputs carry the declared content and the new etag", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs();
+    const { outs } = await p.create(inputs);
+    const id = inputs.configurationId;
+    const heldContent = storedConfig(id).content;
+    const etag = storedConfig(id).etag;
+    const reshaped = { modulesContent: { $edgeHub: { "properties.desired": { routes: {}, schemaVersion: "1.1" } } } };
+    const news = { ...inputs, content: reshaped, priority: 20 };
+    const { outs: updated } = await p.update!(id, outs!, news);
+    const last = hub.sent("PUT", `/configurations/${id}`).at(-1)!;
+    assert.equal(last.headers["if-match"], `"${etag}"`);
+    assert.deepEqual((last.body as { content: unknown }).content, heldContent);
+    assert.equal(storedConfig(id).priority, 20);
+    assert.deepEqual(updated, { ...news, id, etag: storedConfig(id).etag });
+  });
+
+  test("EdgeDeployment update of a configuration deleted meanwhile creates it again, without If-Match", async () => {
+    const p = edgeDeploymentProviderWith(connect);
+    const inputs = deploymentInputs();
+    const { outs } = await p.create(inputs);
+    const id = inputs.configurationId;
+    hub.configurations.delete(id);
+    const { outs: updated } = await p.update!(id, outs!, { ...inputs, priority: 30 });
+    assert.equal(hub.sent("PUT", `/configurations/${id}`).at(-1)?.headers["if-match"], undefined);
+    assert.equal(storedConfig(id).priority, 30);
+    assert.equal(updated?.etag, storedConfig(id).etag);
+  });
+
+  const modules = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } };
+
+  test("EdgeDeviceContent check judges the device id only", async () => {
+    const p = edgeDeviceContentProviderWith(connect);
+    const inputs = { ...conn(), deviceId: "bad id", content: modules };
+    assert.deepEqual((await p.check!({} as EdgeDeviceContentInputs, inputs)).failures?.map((f) => f.property), ["deviceId"]);
+    const ok = await p.check!({} as EdgeDeviceContentInputs, { ...inputs, deviceId: "ok" });
+    assert.deepEqual(ok, { inputs: { ...inputs, deviceId: "ok" }, failures: [] });
+  });
+
+  test("EdgeDeviceContent create: id is hub/device; the applied generation is the declared one, else the device's, else empty", async () => {
+    const devices = edgeDeviceProviderWith(connect);
+    const device = deviceInputs();
+    const { outs: dev } = await devices.create(device);
+    const p = edgeDeviceContentProviderWith(connect);
+    const inputs: EdgeDeviceContentInputs = { ...conn(), deviceId: device.deviceId, content: modules };
+
+    const declared = await p.create({ ...inputs, deviceGenerationId: "declared-gen" });
+    assert.equal(declared.id, `${hub.hostName}/${device.deviceId}`);
+    assert.deepEqual(declared.outs, { ...inputs, deviceGenerationId: "declared-gen", contentHash: contentHash(modules), appliedGenerationId: "declared-gen" });
+    assert.deepEqual(hub.applied.get(device.deviceId), modules);
+
+    const read = await p.create(inputs);
+    assert.deepEqual(read.outs, { ...inputs, contentHash: contentHash(modules), appliedGenerationId: dev!.generationId });
+    assert.equal("deviceGenerationId" in read.outs!, false);
+
+    const unknown = await p.create({ ...inputs, deviceGenerationId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+    assert.equal(unknown.outs?.appliedGenerationId, dev!.generationId, "an unknown generation is read from the hub");
+
+    hub.inject({ method: "GET", path: `/devices/${device.deviceId}` }, { kind: "status", status: 404 });
+    assert.equal((await p.create(inputs)).outs?.appliedGenerationId, "");
+  });
+
+  test("EdgeDeviceContent read: the same generation keeps the state, a new one empties the hash, a gone device or hub reads as gone, other failures are thrown", async () => {
+    const devices = edgeDeviceProviderWith(connect);
+    const device = deviceInputs();
+    const { outs: dev } = await devices.create(device);
+    const p = edgeDeviceContentProviderWith(connect);
+    const { id, outs } = await p.create({ ...conn(), deviceId: device.deviceId, content: modules });
+    assert.deepEqual(await p.read!(id, undefined as unknown as EdgeDeviceContentOutputs), { id, props: undefined });
+    assert.deepEqual(await p.read!(id, outs!), { id, props: outs });
+    hub.devices.set(device.deviceId, { ...hub.devices.get(device.deviceId)!, generationId: "recreated" });
+    assert.deepEqual(await p.read!(id, outs!), { id, props: { ...outs, contentHash: "" } });
+    hub.inject({ path: `/devices/${device.deviceId}` }, { kind: "status", status: 400 });
+    await assert.rejects(p.read!(id, outs!), /getDevice of device 'life-\d+' failed after 1 attempt\(s\): HTTP 400/);
+    hub.gone = true;
+    try {
+      assert.deepEqual(await p.read!(id, outs!), {});
+    } finally {
+      hub.gone = false;
+    }
+    await devices.delete!(device.deviceId, dev!);
+    assert.deepEqual(await p.read!(id, outs!), {});
+  });
+
+  test("EdgeDeviceContent update re-applies only stale content: a new generation or an emptied hash re-apply and record the generation", async () => {
+    const devices = edgeDeviceProviderWith(connect);
+    const device = deviceInputs();
+    await devices.create(device);
+    const p = edgeDeviceContentProviderWith(connect);
+    const inputs: EdgeDeviceContentInputs = { ...conn(), deviceId: device.deviceId, content: modules, deviceGenerationId: "gen-1" };
+    const { id, outs } = await p.create(inputs);
+    const posts = () => hub.sent("POST", `/devices/${device.deviceId}/applyConfigurationContent`).length;
+    assert.equal(posts(), 1);
+    assert.deepEqual((await p.update!(id, outs!, inputs)).outs, outs, "current: nothing applied");
+    assert.equal(posts(), 1);
+    assert.deepEqual((await p.update!(id, outs!, { ...inputs, deviceGenerationId: "gen-2" })).outs, { ...outs, deviceGenerationId: "gen-2", appliedGenerationId: "gen-2" });
+    assert.equal(posts(), 2);
+    assert.deepEqual((await p.update!(id, { ...outs!, contentHash: "" }, inputs)).outs, outs);
+    assert.equal(posts(), 3);
   });
 });
