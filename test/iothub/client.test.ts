@@ -744,6 +744,7 @@ describe("IotHubClient: defaults, limits and messages, with an injected clock an
     const { c } = clocked({ retries: 0 });
     const cases: [unknown, string][] = [
       [undefined, "HTTP 400"],
+      [null, "HTTP 400"],
       ["x".repeat(300), `HTTP 400: ${"x".repeat(300)}`],
       ["x".repeat(301), `HTTP 400: ${"x".repeat(300)}…`],
       [{ Message: "y".repeat(300) }, `HTTP 400: {"Message":"${"y".repeat(300 - '{"Message":"'.length)}…`],
