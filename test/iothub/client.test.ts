@@ -791,6 +791,41 @@ describe("IotHubClient: defaults, limits and messages, with an injected clock an
     });
   });
 
+  test("a failure without a network error code is named as a network error", async () => {
+    for (const baseUrl of ["ftp://127.0.0.1", "http://user:pw@127.0.0.1:1"]) {
+      const c = new IotHubClient({ ...base(), baseUrl, retries: 0 });
+      await assert.rejects(c.getDevice("x"), { message: "IoT Hub getDevice of device 'x' failed after 1 attempt(s): connection failed (network error)" }, baseUrl);
+    }
+  });
+
+  test("an Entra token echoed without its Bearer prefix is redacted by value", async () => {
+    const entra = await FakeHub.start({ key: KEY, bearerToken: "bare-token-456", disableLocalAuth: true });
+    try {
+      const c = new IotHubClient({ hostName: entra.hostName, baseUrl: entra.baseUrl, retries: 0, tokenSource: async () => ({ token: "bare-token-456", expiresOnMs: Date.now() + 3_600_000 }) });
+      entra.inject({ path: "/devices/echo" }, { kind: "status", status: 400, body: "token=bare-token-456;" });
+      await assert.rejects(c.getDevice("echo"), { message: "IoT Hub getDevice of device 'echo' failed after 1 attempt(s): HTTP 400: token=[redacted];" });
+    } finally {
+      await entra.close();
+    }
+  });
+
+  test("a hub whose throttle windows run faster (timeScale) is paced by the process-wide pacer of that speed", async () => {
+    const throttle = { sku: "S2", units: 1 };
+    const fast = sharedPacer(hub.hostName, throttle, "twin", 60);
+    const realTime = sharedPacer(hub.hostName, throttle, "twin", 1);
+    const turns: string[] = [];
+    fast.acquire = async () => { turns.push("fast"); return 0; };
+    realTime.acquire = async () => { turns.push("real time"); return 0; };
+    try {
+      const { c } = clocked({ throttle, timeScale: 60 });
+      await assert.rejects(c.getTwin("paced-twin"));
+      assert.deepEqual(turns, ["fast"]);
+    } finally {
+      delete (fast as { acquire?: unknown }).acquire;
+      delete (realTime as { acquire?: unknown }).acquire;
+    }
+  });
+
   test("IotHubNotFound is hub-gone with the service's message; an ordinary 404 on a read that does not accept it is not", async () => {
     const { c } = clocked({ retries: 0 });
     hub.inject({ path: "/twins/nohub" }, { kind: "status", status: 404, body: { Message: "ErrorCode:IotHubNotFound;gone" } }, { kind: "status", status: 404, body: { Message: "ErrorCode:DeviceNotFound" } });

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -592,6 +594,10 @@ describe("input checks: both sides of every limit, each message whole", () => {
     ]);
   });
 
+  test("an auth that is still unknown (the preview sentinel string) is not judged", () => {
+    assert.deepEqual(edgeDeviceInputProblems({ auth: UNKNOWN as unknown as EdgeDeviceAuth }), []);
+  });
+
   test("tag names: 1 to 1024 characters; control characters (C0, DEL, C1), space, '.' and '$' fail; their neighbours pass", () => {
     const nameReason = (k: string) => ({ property: "tags", reason: `tag name '${k}' may not contain '.', '$', spaces or control characters` });
     for (const ok of ["a", "a".repeat(1024), "!", "~", "x\u00a0y", "ümlaut", "a-b_c"]) assert.deepEqual(edgeDeviceInputProblems({ tags: { [ok]: "v" } }), [], JSON.stringify(ok));
@@ -1048,5 +1054,46 @@ describe("provider lifecycles against a fake hub: outputs whole, each branch", (
     assert.equal(posts(), 2);
     assert.deepEqual((await p.update!(id, { ...outs!, contentHash: "" }, inputs)).outs, outs);
     assert.equal(posts(), 3);
+  });
+});
+
+describe("the production providers build their own client from the resource's inputs", () => {
+  test("sas: a client signed with the policy key, aimed at https://<hubHostName> (a deleted hub's name no longer resolves: read is gone, delete is done)", async () => {
+    const props = { hubHostName: "gone-hub.invalid", hubKey: KEY, keyName: "iothubowner", deviceId: "edge-1", auth: { type: "sas" }, tags: {}, etag: "e", generationId: "g" } as EdgeDeviceOutputs;
+    assert.deepEqual(await edgeDeviceProvider.read!("edge-1", props), {});
+    await edgeDeviceProvider.delete!("edge-1", props);
+    await assert.rejects(edgeDeviceProvider.delete!("edge-1", { ...props, keyName: undefined }), {
+      message: "IotHubClient needs the shared access policy name, or a Microsoft Entra token source",
+    });
+  });
+
+  test("entra: a client that gets its token from the environment's service principal, with no key", async (t) => {
+    const requests: string[] = [];
+    const tokens = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ access_token: "entra-token", expires_in: 3600 }));
+    });
+    await new Promise<void>((resolve) => tokens.listen(0, "127.0.0.1", resolve));
+    const saved = { ...process.env };
+    t.after(() => {
+      for (const k of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_AUTHORITY_HOST"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      tokens.close();
+    });
+    Object.assign(process.env, {
+      AZURE_TENANT_ID: "tenant-1",
+      AZURE_CLIENT_ID: "client-1",
+      AZURE_CLIENT_SECRET: "not-a-real-secret",
+      AZURE_AUTHORITY_HOST: `http://127.0.0.1:${(tokens.address() as AddressInfo).port}`,
+    });
+    const props = {
+      hubHostName: "gone-hub.invalid", dataPlaneAuth: "entra", configurationId: "c-1", content: { modulesContent: {} },
+      targetCondition: "tags.a='b'", priority: 1, labels: {}, etag: "e",
+    } as EdgeDeploymentOutputs;
+    assert.deepEqual(await edgeDeploymentProvider.read!("c-1", props), {});
+    assert.deepEqual(requests, ["POST /tenant-1/oauth2/v2.0/token"]);
   });
 });
