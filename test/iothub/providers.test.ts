@@ -986,6 +986,17 @@ describe("provider lifecycles against a fake hub: outputs whole, each branch", (
 
   const modules = { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } };
 
+  test("EdgeDevice and EdgeDeployment check pass the new inputs through with their problems", async () => {
+    const device = deviceInputs({ deviceId: "bad id" });
+    assert.deepEqual(await edgeDeviceProviderWith(connect).check!({} as EdgeDeviceInputs, device), { inputs: device, failures: edgeDeviceInputProblems(device) });
+    assert.equal((await edgeDeviceProviderWith(connect).check!({} as EdgeDeviceInputs, device)).failures?.length, 1);
+    const deployment = deploymentInputs({ priority: -1 });
+    assert.deepEqual(await edgeDeploymentProviderWith(connect).check!({} as EdgeDeploymentInputs, deployment), {
+      inputs: deployment,
+      failures: [{ property: "priority", reason: "priority must be a whole number, 0 or more (higher wins)" }],
+    });
+  });
+
   test("EdgeDeviceContent check judges the device id only", async () => {
     const p = edgeDeviceContentProviderWith(connect);
     const inputs = { ...conn(), deviceId: "bad id", content: modules };
