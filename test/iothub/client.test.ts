@@ -802,8 +802,8 @@ describe("IotHubClient: defaults, limits and messages, with an injected clock an
     const entra = await FakeHub.start({ key: KEY, bearerToken: "bare-token-456", disableLocalAuth: true });
     try {
       const c = new IotHubClient({ hostName: entra.hostName, baseUrl: entra.baseUrl, retries: 0, tokenSource: async () => ({ token: "bare-token-456", expiresOnMs: Date.now() + 3_600_000 }) });
-      entra.inject({ path: "/devices/echo" }, { kind: "status", status: 400, body: "token=bare-token-456;" });
-      await assert.rejects(c.getDevice("echo"), { message: "IoT Hub getDevice of device 'echo' failed after 1 attempt(s): HTTP 400: token=[redacted];" });
+      entra.inject({ path: "/devices/echo" }, { kind: "status", status: 400, body: "token=bare-token-456; signature undefined" });
+      await assert.rejects(c.getDevice("echo"), { message: "IoT Hub getDevice of device 'echo' failed after 1 attempt(s): HTTP 400: token=[redacted]; signature undefined" });
     } finally {
       await entra.close();
     }
@@ -867,7 +867,7 @@ describe("IotHubClient: defaults, limits and messages, with an injected clock an
         "IoT Hub createDevice of device 'ghost' failed: HTTP 412: a device with this id already exists and differs from the one this stack declares; refusing to take it over. " +
         "To recover: if it is a leftover of this stack, delete it (az iot hub device-identity delete --hub-name <hub> --device-id 'ghost') and run `pulumi up` again; " +
         "otherwise choose another device id (`pulumi import` cannot adopt dynamic resources)");
-      assert.deepEqual([err.operation, err.target, err.status, err.attempts], ["createDevice", "device 'ghost'", 412, 1]);
+      assert.deepEqual([err.operation, err.target, err.status, err.attempts, err.hubGone], ["createDevice", "device 'ghost'", 412, 1, false]);
       return true;
     });
     const cfg = { id: "cfg-ghost", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 1, labels: {} };
@@ -893,6 +893,16 @@ describe("IotHubClient: defaults, limits and messages, with an injected clock an
     assert.equal(await adopt(dev("keys", sas("cA==", "cw==")), (id) => ({ ...dev("x", sas("cA==", "cw==")), deviceId: id })), true, "same keys");
     assert.equal(await adopt(dev("keys2", sas("cA==", "cw==")), (id) => ({ ...dev("x", sas("cA==", "cQ==")), deviceId: id })), false, "other secondary key");
     assert.equal(await adopt(dev("type", sas("cA==", "cw==")), (id) => ({ ...dev("x", self("A".repeat(40))), deviceId: id })), false, "other auth type");
+  });
+
+  test("adoption refuses a held device that lacks capabilities or thumbprints, with the 409 message", async () => {
+    const { c } = clocked();
+    const noCapabilities = spec("nocap");
+    await c.createOrUpdateDevice({ ...noCapabilities, capabilities: undefined } as unknown as DeviceSpec);
+    await assert.rejects(c.createOrUpdateDevice(noCapabilities), /HTTP 409: a device with this id already exists and differs/);
+    const noThumbprints = spec("nothumb");
+    await c.createOrUpdateDevice({ ...noThumbprints, authentication: { type: "selfSigned" } } as unknown as DeviceSpec);
+    await assert.rejects(c.createOrUpdateDevice(noThumbprints), /HTTP 409: a device with this id already exists and differs/);
   });
 
   test("updateDevice: a missing device is named; two 412s are retried after re-reading, a third fails", async () => {
