@@ -707,6 +707,12 @@ describe("provider lifecycles against a fake hub: outputs whole, each branch", (
     assert.equal(id, inputs.deviceId);
     const s = stored(inputs.deviceId);
     assert.deepEqual(outs, { ...inputs, etag: s.etag, generationId: s.generationId });
+    assert.deepEqual(hub.sent("PUT", `/devices/${inputs.deviceId}`)[0].body, {
+      deviceId: inputs.deviceId,
+      status: "enabled",
+      capabilities: { iotEdge: true },
+      authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: THUMB_A.toUpperCase(), secondaryThumbprint: THUMB_A.toUpperCase() } },
+    });
     assert.deepEqual(seen.at(-1), { hostName: hub.hostName, auth: "sas", keyName: "iothubowner", key: KEY, throttle: { sku: "S1", units: 2 }, retryBudgetMs: 180_000 });
   });
 
