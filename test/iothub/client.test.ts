@@ -3,8 +3,18 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import Ajv04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
-import { IotHubClient, IotHubError, parseRetryAfter, type DeviceSpec, type IotHubClientOptions } from "../../lib/iothub/client";
-import { Pacer } from "../../lib/iothub/limiter";
+import {
+  canonicalJson,
+  IotHubClient,
+  IotHubError,
+  normalizeContent,
+  parseRetryAfter,
+  sameContent,
+  thumbprintPair,
+  type DeviceSpec,
+  type IotHubClientOptions,
+} from "../../lib/iothub/client";
+import { Pacer, sharedPacer } from "../../lib/iothub/limiter";
 import { createSasToken, sasSignature } from "../../lib/iothub/sas";
 import { FakeHub } from "../helpers/fakeHub";
 import { schemaPath } from "../helpers/validators";
@@ -480,5 +490,479 @@ describe("IotHubClient against the fake hub (one hub for the file)", () => {
     } finally {
       await entra.close();
     }
+  });
+});
+
+describe("IotHubClient: defaults, limits and messages, with an injected clock and sleep", () => {
+  let hub: FakeHub;
+  before(async () => {
+    hub = await FakeHub.start({ key: KEY, lifetimeMs: 120_000 });
+  });
+  after(async () => {
+    await hub.close();
+  });
+  // Whole seconds near the real clock: the fake hub refuses tokens that expired by the real clock.
+  const T = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+  const base = (): IotHubClientOptions => ({ hostName: hub.hostName, keyName: "iothubowner", key: KEY, baseUrl: hub.baseUrl, timeoutMs: 1000 });
+  function clocked(extra: Partial<IotHubClientOptions> = {}) {
+    const sleeps: number[] = [];
+    const clock = { now: T };
+    const c = new IotHubClient({
+      ...base(),
+      now: () => clock.now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.now += ms;
+      },
+      ...extra,
+    });
+    return { c, sleeps, clock };
+  }
+  let n = 0;
+  const spec = (prefix: string): DeviceSpec => ({
+    deviceId: `${prefix}-${++n}`,
+    status: "enabled",
+    capabilities: { iotEdge: true },
+    authentication: { type: "selfSigned", x509Thumbprint: { primaryThumbprint: "A".repeat(40), secondaryThumbprint: "A".repeat(40) } },
+  });
+  const failing = (path: string, count: number, status = 503, extra: { headers?: Record<string, string> } = {}) =>
+    hub.inject({ path }, ...Array.from({ length: count }, () => ({ kind: "status", status, ...extra }) as const));
+
+  test("the constructor names what is missing", () => {
+    assert.throws(() => new IotHubClient({ hostName: "" }), { message: "IotHubClient needs the hub host name" });
+    assert.throws(() => new IotHubClient({ hostName: "h", key: KEY }), { message: "IotHubClient needs the shared access policy name, or a Microsoft Entra token source" });
+    assert.throws(() => new IotHubClient({ hostName: "h", keyName: "p" }), { message: "IotHubClient needs the key of policy 'p'" });
+    assert.doesNotThrow(() => new IotHubClient({ hostName: "h", tokenSource: async () => ({ token: "t", expiresOnMs: 0 }) }));
+  });
+
+  test("default backoff: 500 ms doubling, capped at 20 s, equal jitter (random 0.5 gives 3/4 of each step)", async () => {
+    const { c, sleeps } = clocked({ random: () => 0.5 });
+    failing("/configurations/default-backoff", 8);
+    assert.equal(await c.getConfiguration("default-backoff"), undefined);
+    assert.deepEqual(sleeps, [375, 750, 1500, 3000, 6000, 12000, 15000, 15000]);
+  });
+
+  test("jitter spans half to all of the step: random 0 waits half, random near 1 the whole step", async () => {
+    const low = clocked({ random: () => 0, minDelayMs: 100, maxDelayMs: 400 });
+    failing("/configurations/jitter-low", 4);
+    await low.c.getConfiguration("jitter-low");
+    assert.deepEqual(low.sleeps, [50, 100, 200, 200]);
+    const high = clocked({ random: () => 0.999, minDelayMs: 100, maxDelayMs: 400 });
+    failing("/configurations/jitter-high", 3);
+    await high.c.getConfiguration("jitter-high");
+    assert.deepEqual(high.sleeps, [100, 200, 400]);
+  });
+
+  test("the default jitter source stays within half to all of each step", async () => {
+    const { c, sleeps } = clocked({ minDelayMs: 1000, maxDelayMs: 4000 });
+    failing("/configurations/default-random", 4);
+    await c.getConfiguration("default-random");
+    assert.equal(sleeps.length, 4);
+    [1000, 2000, 4000, 4000].forEach((step, i) => assert.ok(sleeps[i] >= step / 2 && sleeps[i] <= step, `retry ${i + 1} waited ${sleeps[i]} ms`));
+  });
+
+  test("the default retry budget is 15 minutes: 100 s steps give 9 retries, then the call fails", async () => {
+    const { c, sleeps } = clocked({ minDelayMs: 100_000, maxDelayMs: 100_000, random: () => 1 });
+    failing("/configurations/default-budget", 10);
+    await assert.rejects(c.getConfiguration("default-budget"), (err: IotHubError) => err.attempts === 10 && err.status === 503);
+    assert.equal(sleeps.length, 9);
+  });
+
+  test("the budget counts from the first failure, not from the start of the call", async () => {
+    // The first attempt takes 50 s of clock (as a slow pacer turn would); the budget is 10 s.
+    let calls = 0;
+    const clock = { now: T };
+    const c = new IotHubClient({
+      ...base(),
+      minDelayMs: 1000, maxDelayMs: 1000, random: () => 1, retryBudgetMs: 10_000,
+      now: () => clock.now,
+      sleep: async (ms) => { clock.now += ms; },
+      pacer: () => ({ acquire: async () => { if (calls++ === 0) clock.now += 50_000; return 0; }, penalize: () => {} }) as unknown as Pacer,
+    });
+    failing("/configurations/budget-start", 11);
+    await assert.rejects(c.getConfiguration("budget-start"), (err: IotHubError) => err.attempts === 11);
+  });
+
+  test("the retry count cap: retries 0 and below allow one attempt, fractions round down", async () => {
+    for (const [retries, attempts] of [[0, 1], [-2, 1], [1.9, 2]] as const) {
+      const { c } = clocked({ retries });
+      const path = `/configurations/cap-${attempts}-${++n}`;
+      failing(path, attempts);
+      await assert.rejects(c.getConfiguration(path.slice("/configurations/".length)), (err: IotHubError) => err.attempts === attempts, `retries ${retries}`);
+    }
+  });
+
+  test("Retry-After: the default cap is 60 s; values up to it are honoured exactly", async () => {
+    const { c, sleeps } = clocked();
+    const path = "/configurations/retry-after";
+    hub.inject(
+      { path },
+      { kind: "status", status: 429, headers: { "Retry-After": "59" } },
+      { kind: "status", status: 429, headers: { "Retry-After": "60" } },
+      { kind: "status", status: 503, headers: { "Retry-After": "61" } },
+      { kind: "status", status: 503, headers: { "Retry-After": "86400" } },
+    );
+    await c.getConfiguration("retry-after");
+    assert.deepEqual(sleeps, [59_000, 60_000, 60_000, 60_000]);
+  });
+
+  test("which statuses are retried: 429 and 500 and above; 428, 430, 499 and 300 fail at once; 204 is a success", async () => {
+    for (const [status, attempts] of [[429, 2], [500, 2], [599, 2], [428, 1], [430, 1], [499, 1], [300, 1]] as const) {
+      const { c } = clocked({ retries: 1 });
+      const id = `status-${status}-${++n}`;
+      failing(`/configurations/${id}`, 2, status);
+      await assert.rejects(c.getConfiguration(id), (err: IotHubError) => {
+        assert.equal(err.attempts, attempts, `HTTP ${status}`);
+        assert.equal(err.status, status);
+        assert.equal(err.message, `IoT Hub getConfiguration of configuration '${id}' failed after ${attempts} attempt(s): HTTP ${status}`);
+        return true;
+      });
+      hub.inject({ path: `/configurations/${id}` }, { kind: "status", status: 200 });
+    }
+    const { c } = clocked();
+    hub.inject({ path: "/configurations/no-content" }, { kind: "status", status: 204 });
+    assert.equal(await c.getConfiguration("no-content"), undefined);
+  });
+
+  test("a 429 holds back the hub's pacer by the wait it got; a 503 does not; every attempt takes a turn", async () => {
+    const acquired: string[] = [];
+    const penalties: number[] = [];
+    const { c } = clocked({
+      random: () => 1, minDelayMs: 7, maxDelayMs: 7,
+      pacer: (cls) => ({ acquire: async () => { acquired.push(cls); return 0; }, penalize: (ms: number) => penalties.push(ms) }) as unknown as Pacer,
+    });
+    hub.inject({ path: "/configurations/penalty" }, { kind: "status", status: 429, headers: { "Retry-After": "3" } }, { kind: "status", status: 429 }, { kind: "status", status: 503 });
+    await c.getConfiguration("penalty");
+    assert.deepEqual(penalties, [3000, 7]);
+    assert.deepEqual(acquired, ["configuration", "configuration", "configuration", "configuration"]);
+  });
+
+  test("each operation names itself, its target and its throttle class, and ends with the service's message", async () => {
+    const classes: string[] = [];
+    const { c } = clocked({ retries: 0, pacer: (cls) => { classes.push(cls); return undefined; } });
+    const device = spec("ops");
+    const d = device.deviceId;
+    await c.createOrUpdateDevice(device);
+    await c.createOrUpdateConfiguration({ id: "ops-cfg", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 1, labels: {} });
+    const cfg = { id: "ops-cfg", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 1, labels: {} };
+    const cases: [string, string, string, string, () => Promise<unknown>][] = [
+      ["GET", `/devices/${d}`, `getDevice of device '${d}'`, "registry", () => c.getDevice(d)],
+      ["PUT", `/devices/new-${d}`, `createDevice of device 'new-${d}'`, "registry", () => c.createOrUpdateDevice({ ...device, deviceId: `new-${d}` })],
+      ["PUT", `/devices/${d}`, `updateDevice of device '${d}'`, "registry", () => c.createOrUpdateDevice(device, { ifMatch: "*" })],
+      ["PUT", `/devices/${d}`, `updateDevice of device '${d}'`, "registry", () => c.updateDevice(d, (x) => ({ ...x }))],
+      ["DELETE", `/devices/${d}`, `deleteDevice of device '${d}'`, "registry", () => c.deleteDevice(d)],
+      ["GET", `/twins/${d}`, `getTwin of twin of device '${d}'`, "twin", () => c.getTwin(d)],
+      ["PATCH", `/twins/${d}`, `updateTwinTags of twin of device '${d}'`, "twin", () => c.updateTwinTags(d, { a: "b" })],
+      ["PATCH", `/twins/${d}/modules/m1`, `updateModuleTwin of twin of module 'm1' on device '${d}'`, "twin", () => c.updateModuleTwinDesired(d, "m1", { x: 1 })],
+      ["POST", `/devices/${d}/applyConfigurationContent`, `applyConfigurationContent of device '${d}'`, "twin", () => c.applyConfigurationContent(d, { modulesContent: {} })],
+      ["GET", "/configurations/ops-cfg", "getConfiguration of configuration 'ops-cfg'", "configuration", () => c.getConfiguration("ops-cfg")],
+      ["PUT", "/configurations/ops-new", "createConfiguration of configuration 'ops-new'", "configuration", () => c.createOrUpdateConfiguration({ ...cfg, id: "ops-new" })],
+      ["PUT", "/configurations/ops-cfg", "updateConfiguration of configuration 'ops-cfg'", "configuration", () => c.createOrUpdateConfiguration(cfg, { ifMatch: "*" })],
+      ["DELETE", "/configurations/ops-cfg", "deleteConfiguration of configuration 'ops-cfg'", "configuration", () => c.deleteConfiguration("ops-cfg")],
+    ];
+    for (const [method, path, what, cls, call] of cases) {
+      hub.inject({ method, path }, { kind: "status", status: 400, body: { Message: "nope" } });
+      classes.length = 0;
+      await assert.rejects(call(), (err: IotHubError) => {
+        assert.equal(err.name, "IotHubError");
+        assert.equal(err.message, `IoT Hub ${what} failed after 1 attempt(s): HTTP 400: {"Message":"nope"}`);
+        assert.equal(err.operation, what.split(" of ")[0]);
+        assert.equal(err.target, what.slice(what.indexOf(" of ") + 4));
+        assert.equal(err.hubGone, false);
+        return true;
+      }, what);
+      assert.equal(classes.at(-1), cls, what);
+    }
+  });
+
+  test("ids are escaped in the path; baseUrl may end in slashes", async () => {
+    const { c } = clocked({ baseUrl: `${hub.baseUrl}//` });
+    const device = { ...spec("esc"), deviceId: `a#b?c%${++n}` };
+    await c.createOrUpdateDevice(device);
+    assert.equal(hub.devices.has(device.deviceId), true);
+    assert.equal((await c.getDevice(device.deviceId))?.deviceId, device.deviceId);
+    assert.equal((await c.getTwin(device.deviceId)).deviceId, device.deviceId);
+    await c.updateTwinTags(device.deviceId, { a: "b" });
+    await c.applyConfigurationContent(device.deviceId, { modulesContent: {} });
+    assert.deepEqual(hub.applied.get(device.deviceId), { modulesContent: {} });
+    await c.deleteDevice(device.deviceId);
+    assert.equal(hub.devices.has(device.deviceId), false);
+  });
+
+  test("headers: JSON accepted always, a JSON content type only with a body, If-Match quoted unless *", async () => {
+    const { c } = clocked();
+    const device = spec("hdr");
+    const created = await c.createOrUpdateDevice(device);
+    await c.getDevice(device.deviceId);
+    const again = await c.createOrUpdateDevice(device, { ifMatch: created.etag });
+    await c.createOrUpdateDevice(device, { ifMatch: `"${again.etag}"` });
+    const reqs = hub.requests.filter((r) => r.path === `/devices/${device.deviceId}`);
+    assert.deepEqual(reqs.map((r) => [r.method, r.headers.accept, r.headers["content-type"], r.headers["if-match"]]), [
+      ["PUT", "application/json", "application/json; charset=utf-8", undefined],
+      ["GET", "application/json", undefined, undefined],
+      ["PUT", "application/json", "application/json; charset=utf-8", `"${created.etag}"`],
+      ["PUT", "application/json", "application/json; charset=utf-8", `"${again.etag}"`],
+    ]);
+  });
+
+  test("SAS tokens: signed for the host with a 1 h default lifetime, reused until 5 minutes before expiry, then renewed", async () => {
+    const { c, clock } = clocked();
+    const se = () => Number(/&se=(\d+)&/.exec(String(hub.requests.at(-1)!.headers.authorization))![1]);
+    await c.getDevice("tok");
+    assert.equal(se(), T / 1000 + 3600);
+    clock.now = T + 3_300_000 - 1;
+    await c.getDevice("tok");
+    assert.equal(se(), T / 1000 + 3600, "still more than 5 minutes left: reused");
+    clock.now = T + 3_300_000;
+    await c.getDevice("tok");
+    assert.equal(se(), (T + 3_300_000) / 1000 + 3600, "5 minutes left: renewed");
+    const short = clocked({ tokenTtlSecs: 600 });
+    await short.c.getDevice("tok");
+    assert.equal(se(), T / 1000 + 600);
+  });
+
+  test("Entra tokens are reused until 5 minutes before they expire", async () => {
+    const entra = await FakeHub.start({ key: KEY, bearerToken: "tok-1" });
+    try {
+      let calls = 0;
+      let clock = T;
+      const c = new IotHubClient({ hostName: entra.hostName, baseUrl: entra.baseUrl, retries: 0, now: () => clock, tokenSource: async () => { calls++; return { token: "tok-1", expiresOnMs: T + 1_000_000 }; } });
+      await c.getDevice("x");
+      clock = T + 700_000 - 1;
+      await c.getDevice("x");
+      assert.equal(calls, 1);
+      clock = T + 700_000;
+      await c.getDevice("x");
+      assert.equal(calls, 2);
+      assert.equal(entra.requests.at(-1)!.headers.authorization, "Bearer tok-1");
+    } finally {
+      await entra.close();
+    }
+  });
+
+  test("error text: no body gives the status alone, 300 characters are kept whole, longer ones are cut with an ellipsis, text bodies are kept", async () => {
+    const { c } = clocked({ retries: 0 });
+    const cases: [unknown, string][] = [
+      [undefined, "HTTP 400"],
+      [null, "HTTP 400"],
+      ["x".repeat(300), `HTTP 400: ${"x".repeat(300)}`],
+      ["x".repeat(301), `HTTP 400: ${"x".repeat(300)}…`],
+      [{ Message: "y".repeat(300) }, `HTTP 400: {"Message":"${"y".repeat(300 - '{"Message":"'.length)}…`],
+      [{ Message: "m" }, 'HTTP 400: {"Message":"m"}'],
+    ];
+    for (const [body, tail] of cases) {
+      hub.inject({ path: "/devices/text" }, { kind: "status", status: 400, body });
+      await assert.rejects(c.getDevice("text"), { message: `IoT Hub getDevice of device 'text' failed after 1 attempt(s): ${tail}` });
+    }
+  });
+
+  test("credentials in an error body are redacted: ours by value, anyone's SAS token, bearer token and signature by shape", async () => {
+    const { c } = clocked({ retries: 0 });
+    const body = `echo ${KEY} SharedAccessSignature sr=other&sig=abc&se=1 then Bearer other.jwt and sig=xyz&se=2`;
+    hub.inject({ path: "/devices/redact" }, { kind: "status", status: 400, body });
+    await assert.rejects(c.getDevice("redact"), {
+      message: `IoT Hub getDevice of device 'redact' failed after 1 attempt(s): HTTP 400: echo [redacted] SharedAccessSignature [redacted] then Bearer [redacted] and sig=[redacted]&se=2`,
+    });
+  });
+
+  test("a 412 says to refresh; other statuses do not", async () => {
+    const { c } = clocked({ retries: 0 });
+    hub.inject({ path: "/devices/pre" }, { kind: "status", status: 412 }, { kind: "status", status: 409 });
+    await assert.rejects(c.getDevice("pre"), { message: "IoT Hub getDevice of device 'pre' failed after 1 attempt(s): HTTP 412 (the entity changed or is gone; run `pulumi refresh`)" });
+    await assert.rejects(c.getDevice("pre"), { message: "IoT Hub getDevice of device 'pre' failed after 1 attempt(s): HTTP 409" });
+  });
+
+  test("network failures: a reset names its code, a timeout names the limit, a gone DNS name says the hub is gone", async () => {
+    const { c } = clocked({ retries: 0, timeoutMs: 100 });
+    hub.inject({ path: "/devices/net" }, { kind: "reset" }, { kind: "delay", ms: 400 });
+    await assert.rejects(c.getDevice("net"), (err: IotHubError) => {
+      assert.match(err.message, /^IoT Hub getDevice of device 'net' failed after 1 attempt\(s\): connection failed \((ECONNRESET|UND_ERR_SOCKET)\)$/);
+      assert.equal(err.status, undefined);
+      assert.equal(err.hubGone, false);
+      return true;
+    });
+    await assert.rejects(c.getDevice("net"), { message: "IoT Hub getDevice of device 'net' failed after 1 attempt(s): no answer within 100 ms" });
+    // Without baseUrl the client goes to https://<hostName>.
+    const gone = new IotHubClient({ hostName: "gone-hub.invalid", keyName: "iothubowner", key: KEY, timeoutMs: 5000 });
+    await assert.rejects(gone.getDevice("edge-1"), (err: IotHubError) => {
+      assert.equal(err.message, "IoT Hub getDevice of device 'edge-1' failed after 1 attempt(s): the hub's name does not resolve (ENOTFOUND): the hub no longer exists");
+      assert.equal(err.hubGone, true);
+      return true;
+    });
+  });
+
+  test("a failure without a network error code is named as a network error", async () => {
+    for (const baseUrl of ["ftp://127.0.0.1", "http://user:pw@127.0.0.1:1"]) {
+      const c = new IotHubClient({ ...base(), baseUrl, retries: 0 });
+      await assert.rejects(c.getDevice("x"), { message: "IoT Hub getDevice of device 'x' failed after 1 attempt(s): connection failed (network error)" }, baseUrl);
+    }
+  });
+
+  test("an Entra token echoed without its Bearer prefix is redacted by value", async () => {
+    const entra = await FakeHub.start({ key: KEY, bearerToken: "bare-token-456", disableLocalAuth: true });
+    try {
+      const c = new IotHubClient({ hostName: entra.hostName, baseUrl: entra.baseUrl, retries: 0, tokenSource: async () => ({ token: "bare-token-456", expiresOnMs: Date.now() + 3_600_000 }) });
+      entra.inject({ path: "/devices/echo" }, { kind: "status", status: 400, body: "token=bare-token-456; signature undefined" });
+      await assert.rejects(c.getDevice("echo"), { message: "IoT Hub getDevice of device 'echo' failed after 1 attempt(s): HTTP 400: token=[redacted]; signature undefined" });
+    } finally {
+      await entra.close();
+    }
+  });
+
+  test("a hub whose throttle windows run faster (timeScale) is paced by the process-wide pacer of that speed", async () => {
+    const throttle = { sku: "S2", units: 1 };
+    const fast = sharedPacer(hub.hostName, throttle, "twin", 60);
+    const realTime = sharedPacer(hub.hostName, throttle, "twin", 1);
+    const turns: string[] = [];
+    fast.acquire = async () => { turns.push("fast"); return 0; };
+    realTime.acquire = async () => { turns.push("real time"); return 0; };
+    try {
+      const { c } = clocked({ throttle, timeScale: 60 });
+      await assert.rejects(c.getTwin("paced-twin"));
+      assert.deepEqual(turns, ["fast"]);
+    } finally {
+      delete (fast as { acquire?: unknown }).acquire;
+      delete (realTime as { acquire?: unknown }).acquire;
+    }
+  });
+
+  test("IotHubNotFound is hub-gone with the service's message; an ordinary 404 on a read that does not accept it is not", async () => {
+    const { c } = clocked({ retries: 0 });
+    hub.inject({ path: "/twins/nohub" }, { kind: "status", status: 404, body: { Message: "ErrorCode:IotHubNotFound;gone" } }, { kind: "status", status: 404, body: { Message: "ErrorCode:DeviceNotFound" } });
+    await assert.rejects(c.getTwin("nohub"), (err: IotHubError) => {
+      assert.equal(err.message, `IoT Hub getTwin of twin of device 'nohub' failed after 1 attempt(s): HTTP 404: {"Message":"ErrorCode:IotHubNotFound;gone"}`);
+      assert.equal(err.hubGone, true);
+      return true;
+    });
+    await assert.rejects(c.getTwin("nohub"), (err: IotHubError) => err.status === 404 && !err.hubGone);
+  });
+
+  test("the default sleep is a real timer", async () => {
+    const c = new IotHubClient({ ...base(), retries: 1, minDelayMs: 60, maxDelayMs: 60, random: () => 0 });
+    hub.inject({ path: "/devices/timer" }, { kind: "status", status: 503 });
+    const t0 = Date.now();
+    await c.getDevice("timer");
+    assert.ok(Date.now() - t0 >= 28, `retried after ${Date.now() - t0} ms, expected 30`);
+  });
+
+  test("with the hub's tier and units the client takes turns on the process-wide pacer for that hub at real time", async () => {
+    const throttle = { sku: "S1", units: 1 };
+    const shared = sharedPacer(hub.hostName, throttle, "registry", 1);
+    let turns = 0;
+    shared.acquire = async () => { turns++; return 0; };
+    try {
+      const { c } = clocked({ throttle });
+      await c.getDevice("paced");
+      assert.equal(turns, 1);
+    } finally {
+      delete (shared as { acquire?: unknown }).acquire;
+    }
+  });
+
+  test("a create that meets 412 and finds nothing refuses with the whole recovery text", async () => {
+    const { c } = clocked({ retries: 0 });
+    hub.inject({ method: "PUT", path: "/devices/ghost" }, { kind: "status", status: 412 });
+    await assert.rejects(c.createOrUpdateDevice({ ...spec("x"), deviceId: "ghost" }), (err: IotHubError) => {
+      assert.equal(err.message,
+        "IoT Hub createDevice of device 'ghost' failed: HTTP 412: a device with this id already exists and differs from the one this stack declares; refusing to take it over. " +
+        "To recover: if it is a leftover of this stack, delete it (az iot hub device-identity delete --hub-name <hub> --device-id 'ghost') and run `pulumi up` again; " +
+        "otherwise choose another device id (`pulumi import` cannot adopt dynamic resources)");
+      assert.deepEqual([err.operation, err.target, err.status, err.attempts, err.hubGone], ["createDevice", "device 'ghost'", 412, 1, false]);
+      return true;
+    });
+    const cfg = { id: "cfg-ghost", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 1, labels: {} };
+    hub.inject({ method: "PUT", path: "/configurations/cfg-ghost" }, { kind: "status", status: 409 });
+    await assert.rejects(c.createOrUpdateConfiguration(cfg), {
+      message:
+        "IoT Hub createConfiguration of configuration 'cfg-ghost' failed: HTTP 409: a configuration with this id already exists and differs from the one this stack declares; refusing to take it over. " +
+        "To recover: delete it (az iot edge deployment delete --hub-name <hub> --deployment-id 'cfg-ghost') and run `pulumi up` again, or change the deployment's base name (`pulumi import` cannot adopt dynamic resources)",
+    });
+  });
+
+  test("adoption on 409 compares edge capability, auth type, keys and thumbprints (case-insensitive)", async () => {
+    const { c } = clocked();
+    const adopt = async (held: DeviceSpec, wanted: (id: string) => DeviceSpec) => {
+      await c.createOrUpdateDevice(held);
+      return c.createOrUpdateDevice(wanted(held.deviceId)).then(() => true, () => false);
+    };
+    const sas = (p: string, s: string) => ({ type: "sas", symmetricKey: { primaryKey: p, secondaryKey: s } }) as const;
+    const self = (p: string, s?: string) => ({ type: "selfSigned", x509Thumbprint: { primaryThumbprint: p, secondaryThumbprint: s } }) as const;
+    const dev = (prefix: string, authentication: DeviceSpec["authentication"], iotEdge = true): DeviceSpec => ({ ...spec(prefix), capabilities: { iotEdge }, authentication });
+    assert.equal(await adopt(dev("lc", self("a".repeat(40))), (id) => ({ ...dev("x", self("A".repeat(40), "A".repeat(40))), deviceId: id })), true, "thumbprint case");
+    assert.equal(await adopt(dev("edge", self("A".repeat(40)), false), (id) => ({ ...dev("x", self("A".repeat(40))), deviceId: id })), false, "not an edge device");
+    assert.equal(await adopt(dev("keys", sas("cA==", "cw==")), (id) => ({ ...dev("x", sas("cA==", "cw==")), deviceId: id })), true, "same keys");
+    assert.equal(await adopt(dev("keys2", sas("cA==", "cw==")), (id) => ({ ...dev("x", sas("cA==", "cQ==")), deviceId: id })), false, "other secondary key");
+    assert.equal(await adopt(dev("type", sas("cA==", "cw==")), (id) => ({ ...dev("x", self("A".repeat(40))), deviceId: id })), false, "other auth type");
+  });
+
+  test("adoption refuses a held device that lacks capabilities or thumbprints, with the 409 message", async () => {
+    const { c } = clocked();
+    const noCapabilities = spec("nocap");
+    await c.createOrUpdateDevice({ ...noCapabilities, capabilities: undefined } as unknown as DeviceSpec);
+    await assert.rejects(c.createOrUpdateDevice(noCapabilities), /HTTP 409: a device with this id already exists and differs/);
+    const noThumbprints = spec("nothumb");
+    await c.createOrUpdateDevice({ ...noThumbprints, authentication: { type: "selfSigned" } } as unknown as DeviceSpec);
+    await assert.rejects(c.createOrUpdateDevice(noThumbprints), /HTTP 409: a device with this id already exists and differs/);
+  });
+
+  test("updateDevice: a missing device is named; two 412s are retried after re-reading, a third fails", async () => {
+    const { c } = clocked();
+    await assert.rejects(c.updateDevice("nobody", (d) => ({ ...d })), (err: IotHubError) => {
+      assert.equal(err.message, "IoT Hub updateDevice of device 'nobody' failed: the device does not exist (run `pulumi refresh`, then `pulumi up` creates it)");
+      assert.deepEqual([err.status, err.attempts], [404, 1]);
+      return true;
+    });
+    const device = spec("rmw2");
+    await c.createOrUpdateDevice(device);
+    const put = { method: "PUT", path: `/devices/${device.deviceId}` };
+    hub.inject(put, { kind: "status", status: 412 }, { kind: "status", status: 412 });
+    const updated = await c.updateDevice(device.deviceId, (d) => ({ ...d, status: "disabled" }));
+    assert.equal(updated.status, "disabled");
+    assert.equal(hub.sent("GET", `/devices/${device.deviceId}`).length, 3);
+    hub.inject(put, { kind: "status", status: 412 }, { kind: "status", status: 412 }, { kind: "status", status: 412 });
+    await assert.rejects(c.updateDevice(device.deviceId, (d) => ({ ...d })), { message: `IoT Hub updateDevice of device '${device.deviceId}' failed after 1 attempt(s): HTTP 412 (the entity changed or is gone; run \`pulumi refresh\`)` });
+    assert.equal(hub.sent("GET", `/devices/${device.deviceId}`).length, 6);
+  });
+
+  test("a configuration is sent with schemaVersion 1.0", async () => {
+    const { c } = clocked();
+    const cfg = { id: "cfg-schema", content: { modulesContent: {} }, targetCondition: "tags.a='b'", priority: 2, labels: { a: "b" } };
+    await c.createOrUpdateConfiguration(cfg);
+    assert.deepEqual(hub.sent("PUT", "/configurations/cfg-schema")[0].body, { ...cfg, schemaVersion: "1.0" });
+  });
+});
+
+describe("content helpers", () => {
+  test("canonicalJson sorts object keys at every depth and keeps array order and nulls", () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, B: 0 }), '{"B":0,"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    assert.equal(canonicalJson([2, 1]), "[2,1]");
+    assert.equal(canonicalJson("x"), '"x"');
+  });
+
+  test("normalizeContent keeps modulesContent (or {}) and drops only empty other kinds", () => {
+    assert.deepEqual(normalizeContent(undefined), { modulesContent: {} });
+    assert.deepEqual(normalizeContent(null), { modulesContent: {} });
+    assert.deepEqual(normalizeContent({ deviceContent: {}, moduleContent: null, other: undefined }), { modulesContent: {} });
+    assert.deepEqual(normalizeContent({ modulesContent: { a: 1 }, deviceContent: { x: 1 }, moduleContent: "text", n: 0 }), { modulesContent: { a: 1 }, deviceContent: { x: 1 }, moduleContent: "text", n: 0 });
+    assert.equal(sameContent({ modulesContent: { a: 1, b: 2 }, deviceContent: {} }, { modulesContent: { b: 2, a: 1 } }), true);
+    assert.equal(sameContent({ modulesContent: { a: 1 } }, { modulesContent: { a: 2 } }), false);
+    assert.equal(sameContent({ modulesContent: {}, deviceContent: { x: 1 } }, { modulesContent: {} }), false);
+  });
+
+  test("thumbprintPair upper-cases both and takes the primary for a missing or empty secondary", () => {
+    assert.deepEqual(thumbprintPair({ primaryThumbprint: "ab" }), { primary: "AB", secondary: "AB" });
+    assert.deepEqual(thumbprintPair({ primaryThumbprint: "ab", secondaryThumbprint: "" }), { primary: "AB", secondary: "AB" });
+    assert.deepEqual(thumbprintPair({ primaryThumbprint: "ab", secondaryThumbprint: "cd" }), { primary: "AB", secondary: "CD" });
+    assert.deepEqual(thumbprintPair({}), { primary: "", secondary: "" });
+  });
+
+  test("parseRetryAfter: blank is no hint, surrounding space is ignored, partial numbers are not seconds", () => {
+    assert.equal(parseRetryAfter("", 0), undefined);
+    assert.equal(parseRetryAfter("   ", 0), undefined);
+    assert.equal(parseRetryAfter(" 7 ", 0), 7000);
+    assert.equal(parseRetryAfter("1.25", 0), 1250);
+    assert.equal(parseRetryAfter("7s", 0), undefined);
+    assert.equal(parseRetryAfter("x7", 0), undefined);
+    assert.equal(parseRetryAfter(" Thu, 01 Jan 1970 00:00:10 GMT ", 0), 10_000);
   });
 });
