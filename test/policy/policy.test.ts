@@ -2,26 +2,23 @@
  * The policy pack, tested through the policy objects it registers (policy/policies.ts).
  *
  * Resource inputs come from the azure-native SDK itself, captured under mocks, so a renamed or
- * reshaped input property breaks these tests rather than silently passing the policy. Props are
- * wrapped in @pulumi/policy's own unknown-checking proxy, as the runtime does, and preview cases
- * put the engine's unknown sentinel where an id is not known yet.
+ * reshaped input property breaks these tests rather than silently passing the policy; the type
+ * token a policy is run with is the one the SDK registered, so a misspelt type in the pack shows
+ * too. Props are wrapped in @pulumi/policy's own unknown-checking proxy, as the runtime does, and
+ * preview cases put the engine's unknown sentinel where an id is not known yet. Loading the pack
+ * under Pulumi's policy-pack runner is tested in registration.test.ts.
  *
  * Runs in a process of its own (tools/test.mjs): it sets the SDK's mocks once, when it loads.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import * as grpc from "@grpc/grpc-js";
-import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
-import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import * as compute from "@pulumi/azure-native/compute";
 import * as iothub from "@pulumi/azure-native/iothub";
 import * as network from "@pulumi/azure-native/network";
 import {
-  TYPES,
   iotHubHasDefender,
   iotHubMinTls12,
   noBastionDeveloperInProd,
@@ -35,20 +32,18 @@ import {
   vmNoPasswordLogin,
   vmNoPublicIp,
 } from "../../policy/policies";
+import * as rules from "../../policy/rules";
 import { coversSsh, isInternetSource, isTls12OrLater } from "../../policy/rules";
 import { runResourcePolicy, runStackPolicy, urnOf } from "../helpers/policyHarness";
-import { repoRoot } from "../helpers/validators";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-
 
 // ---------------------------------------------------------------------------------------------
 // Inputs as the azure-native SDK sends them
 
-const declared = new Map<string, Record<string, unknown>>();
+const declared = new Map<string, { type: string; inputs: Record<string, unknown> }>();
 void pulumi.runtime.setMocks(
   {
     newResource: (args) => {
-      declared.set(args.name, args.inputs as Record<string, unknown>);
+      declared.set(args.name, { type: args.type, inputs: args.inputs as Record<string, unknown> });
       return { id: `${args.name}-id`, state: args.inputs };
     },
     call: (args) => args.inputs,
@@ -58,63 +53,89 @@ void pulumi.runtime.setMocks(
   false,
 );
 
-/** The inputs the SDK registered for `resource` (declared under the name `name`). */
-async function inputsOf(name: string, resource: pulumi.CustomResource): Promise<Record<string, unknown>> {
+/** Runs `policy` on what the SDK registered for `resource` (declared under the name `name`): its type token and inputs. */
+async function checkDeclared(policy: ResourceValidationPolicy, name: string, resource: pulumi.CustomResource): Promise<string[]> {
   await new Promise<void>((resolve) => resource.urn.apply(() => resolve()));
-  const inputs = declared.get(name);
-  assert.ok(inputs, `no inputs captured for ${name}`);
-  return inputs;
+  const found = declared.get(name);
+  assert.ok(found, `no inputs captured for ${name}`);
+  return runResourcePolicy(policy, found.type, name, found.inputs);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Calling the registered policies the way the runtime does
+/** `obj` without `key`: a rule or config that leaves a property out. */
+function without(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const copy = { ...obj };
+  delete copy[key];
+  return copy;
+}
+
+/** Type tokens as the engine sends them, for cases built from raw props. */
+const T = {
+  nsg: "azure-native:network:NetworkSecurityGroup",
+  securityRule: "azure-native:network:SecurityRule",
+  nic: "azure-native:network:NetworkInterface",
+  vm: "azure-native:compute:VirtualMachine",
+  iotHub: "azure-native:iothub:IotHubResource",
+  securitySolution: "azure-native:security:IotSecuritySolution",
+  workspace: "azure-native:operationalinsights:Workspace",
+  bastion: "azure-native:network:BastionHost",
+  schedule: "azure-native:devtestlab:GlobalSchedule",
+  dynamic: "pulumi-nodejs:dynamic:Resource",
+  actionGroup: "azure-native:monitor:ActionGroup",
+  resourceGroup: "azure-native:resources:ResourceGroup",
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 
-describe("policy pack registration", () => {
-  it("registers each policy once with its enforcement level", () => {
-    const levels = Object.fromEntries(policies.map((p) => [p.name, p.enforcementLevel]));
-    assert.equal(policies.length, Object.keys(levels).length, "policy names must be unique");
-    assert.deepEqual(levels, {
-      "nsg-no-internet-inbound": "mandatory",
-      "nsg-ssh-only-from-bastion": "mandatory",
-      "vm-no-public-ip": "mandatory",
-      "vm-no-password-login": "mandatory",
-      "iothub-min-tls-1-2": "mandatory",
-      "iothub-has-defender": "mandatory",
-      "trial-workspace-daily-cap": "mandatory",
-      "prod-alert-recipients": "mandatory",
-      "no-classic-security-module": "advisory",
-      "no-bastion-developer-in-prod": "advisory",
-      "trial-vm-auto-shutdown": "advisory",
-    });
+describe("policy pack", () => {
+  it("registers each policy once with its enforcement level, severity and description", () => {
+    const registered = policies.map((p) => [p.name, p.enforcementLevel, p.severity, p.description]);
+    assert.equal(new Set(policies.map((p) => p.name)).size, policies.length, "policy names must be unique");
+    assert.deepEqual(registered, [
+      ["nsg-no-internet-inbound", "mandatory", "critical", "No network security group rule may allow inbound traffic from the internet (*, Internet, Any, 0.0.0.0/0, ::/0)."],
+      ["nsg-ssh-only-from-bastion", "mandatory", "high", "An NSG that admits SSH must deny port 22 from the VirtualNetwork tag below its allow-from-Bastion rule, and must not allow SSH from the whole virtual network."],
+      ["vm-no-public-ip", "mandatory", "high", "Network interfaces (and NICs a VM declares inline) may not carry a public IP: the VM is reached through Azure Bastion only."],
+      ["vm-no-password-login", "mandatory", "high", "Linux VMs must set disablePasswordAuthentication to true and must not set adminPassword."],
+      ["iothub-min-tls-1-2", "mandatory", "high", "IoT Hubs must set properties.minTlsVersion to 1.2."],
+      ["iothub-has-defender", "mandatory", "high", "Every IoT Hub in the stack must be listed in an enabled Defender for IoT security solution."],
+      ["trial-workspace-daily-cap", "mandatory", "medium", "In a stack with any resource tagged expiresOn, every Log Analytics workspace must have a positive daily cap."],
+      ["prod-alert-recipients", "mandatory", "medium", "A stack with resources tagged stage=prod must have an enabled action group with at least one e-mail receiver."],
+      ["no-classic-security-module", "advisory", "medium", "Edge deployments should not use the retired classic Defender for IoT module azureiotsecurity."],
+      ["no-bastion-developer-in-prod", "advisory", "medium", "Bastion hosts tagged stage=prod should not use the Developer SKU."],
+      ["trial-vm-auto-shutdown", "advisory", "low", "A VM tagged expiresOn should have an enabled auto-shutdown schedule (devtestlab GlobalSchedule) targeting it."],
+    ]);
   });
 
-  it("loads under Pulumi's policy-pack runner and reports a violation over the analyzer protocol", { timeout: 120_000 }, async () => {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-    const child = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: path.join(repoRoot, "policy") });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      const port = await new Promise<string>((resolve, reject) => {
-        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-        child.once("exit", (code) => reject(new Error(`runner exited with ${code}: ${stderr}`)));
-      });
-      const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-      const request = new analyzerPb.AnalyzeRequest();
-      request.setType(TYPES.iotHub);
-      request.setName("hub");
-      request.setUrn(urnOf(TYPES.iotHub, "hub"));
-      request.setOptions(new analyzerPb.AnalyzerResourceOptions());
-      request.setProperties(Struct.fromJavaScript({ properties: { minTlsVersion: "1.0" } }));
-      const response = await new Promise<analyzerPb.AnalyzeResponse>((resolve, reject) =>
-        client.analyze(request, (error, reply) => (error ? reject(error) : resolve(reply))),
-      );
-      client.close();
-      const found = response.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getPolicypackname()]);
-      assert.deepEqual(found, [["iothub-min-tls-1-2", "secure-iot-edge-guardrails"]]);
-    } finally {
-      child.kill();
+  it("leaves alone the resource types a resource policy does not check, whatever their props", async () => {
+    const everything = {
+      securityRules: [{ name: "open", direction: "Inbound", access: "Allow", protocol: "*", priority: 100, sourceAddressPrefix: "*", destinationPortRange: "*" }],
+      ipConfigurations: [{ name: "ip", publicIPAddress: { id: "pip" } }],
+      osProfile: { adminPassword: "x" },
+      properties: { minTlsVersion: "1.0" },
+      sku: { name: "Developer" },
+      tags: { stage: "prod" },
+      content: { modulesContent: { $edgeAgent: { "properties.desired": { modules: { azureiotsecurity: {} } } } } },
+    };
+    const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p);
+    assert.equal(resourcePolicies.length, 7);
+    for (const p of resourcePolicies) assert.deepEqual(await runResourcePolicy(p, "azure-native:storage:StorageAccount", "store", everything), [], p.name);
+    // Each check runs on its own types only: the NSG rule check does not read a VM, nor the VM check an NSG.
+    assert.deepEqual(await runResourcePolicy(nsgNoInternetInbound, T.vm, "vm", everything), []);
+    assert.deepEqual(await runResourcePolicy(vmNoPasswordLogin, T.nsg, "nsg", everything), []);
+  });
+
+  it("the checks treat props of the wrong shape as nothing set", () => {
+    const checks = [
+      rules.nsgInternetInboundViolations,
+      rules.securityRuleInternetInboundViolations,
+      rules.nsgSshFromVnetViolations,
+      rules.nicPublicIpViolations,
+      rules.vmInlinePublicIpViolations,
+      rules.vmPasswordLoginViolations,
+      rules.classicSecurityModuleViolations,
+      rules.bastionDeveloperInProdViolations,
+    ];
+    for (const check of checks) {
+      for (const props of [undefined, null, "text", 7, [], [{ securityRules: [] }]]) assert.deepEqual(check("r", props), [], `${check.name}(${JSON.stringify(props)})`);
     }
   });
 });
@@ -123,41 +144,102 @@ describe("nsg-ssh-only-from-bastion", () => {
   const allow = { name: "allow-ssh-from-bastion", direction: "Inbound", access: "Allow", protocol: "Tcp", priority: 100, sourceAddressPrefix: "10.50.255.0/26", sourcePortRange: "*", destinationAddressPrefix: "10.50.1.0/24", destinationPortRange: "22" };
   const deny = { ...allow, name: "deny-ssh-from-vnet", access: "Deny", priority: 110, sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*" };
   const check = async (name: string, securityRules: Record<string, unknown>[]) =>
-    runResourcePolicy(nsgSshOnlyFromBastion, TYPES.nsg, name, await inputsOf(name, new network.NetworkSecurityGroup(name, { resourceGroupName: "rg", securityRules: securityRules as unknown as network.NetworkSecurityGroupArgs["securityRules"] })));
+    checkDeclared(nsgSshOnlyFromBastion, name, new network.NetworkSecurityGroup(name, { resourceGroupName: "rg", securityRules: securityRules as unknown as network.NetworkSecurityGroupArgs["securityRules"] }));
+  const raw = (name: string, securityRules: unknown[]) => runResourcePolicy(nsgSshOnlyFromBastion, T.nsg, name, { securityRules });
+  const noDeny = (nsg: string, above: number) =>
+    `Network security group '${nsg}' allows SSH (port 22) but has no inbound rule denying it from 'VirtualNetwork', so Azure's default AllowVnetInBound lets every other host in the virtual network reach port 22. Add an inbound Deny rule for TCP 22 from 'VirtualNetwork' with a priority number above ${above} (below the allow-from-Bastion rule).`;
+  const vnetWide = (nsg: string, rule: string, sources: string) =>
+    `Network security group '${nsg}' rule '${rule}' allows SSH (port 22) from the whole virtual network (source ${sources}). Allow SSH only from the AzureBastionSubnet range (or, for Bastion Developer, 168.63.129.16).`;
 
   it("passes the allow from Bastion followed by a deny from VirtualNetwork", async () => {
     assert.deepEqual(await check("ssh-ok", [allow, deny]), []);
   });
 
-  it("passes an NSG that admits no SSH at all", async () => {
+  it("passes a deny one priority number above the allow, and a deny tag in any case and spacing", async () => {
+    assert.deepEqual(await check("ssh-next", [allow, { ...deny, priority: 101, sourceAddressPrefix: " virtualNETWORK " }]), []);
+  });
+
+  it("passes an NSG that admits no SSH at all, or only denies it", async () => {
     assert.deepEqual(await check("ssh-none", [{ ...allow, destinationPortRange: "443" }]), []);
+    assert.deepEqual(await check("ssh-deny-only", [deny]), []);
+  });
+
+  it("counts only inbound rules for TCP or any protocol", async () => {
+    const outbound = { ...allow, name: "out", direction: "Outbound", sourceAddressPrefix: "VirtualNetwork" };
+    const udp = { ...allow, name: "udp", protocol: "Udp", sourceAddressPrefix: "VirtualNetwork" };
+    assert.deepEqual(await check("ssh-not-tcp", [outbound, udp]), []);
+    assert.deepEqual(await check("ssh-any-protocol", [{ ...allow, protocol: "*" }]), [noDeny("ssh-any-protocol", 100)]);
+    // A rule without a protocol is read as any protocol.
+    assert.deepEqual(await raw("ssh-no-protocol", [without(allow, "protocol")]), [noDeny("ssh-no-protocol", 100)]);
+  });
+
+  it("finds SSH in destinationPortRanges too", async () => {
+    assert.deepEqual(await check("ssh-ranges", [{ ...without(allow, "destinationPortRange"), destinationPortRanges: ["443", "20-30"] }]), [noDeny("ssh-ranges", 100)]);
   });
 
   it("reports an SSH allow without the VirtualNetwork deny, naming the priority to use", async () => {
-    assert.deepEqual(await check("ssh-nodeny", [allow]), [
-      "Network security group 'ssh-nodeny' allows SSH (port 22) but has no inbound rule denying it from 'VirtualNetwork', so Azure's default AllowVnetInBound lets every other host in the virtual network reach port 22. Add an inbound Deny rule for TCP 22 from 'VirtualNetwork' with a priority number above 100 (below the allow-from-Bastion rule).",
-    ]);
+    assert.deepEqual(await check("ssh-nodeny", [allow]), [noDeny("ssh-nodeny", 100)]);
+  });
+
+  it("does not count a deny from another source, nor an allow from VirtualNetwork, as the VirtualNetwork deny", async () => {
+    const denyInternet = { ...deny, name: "deny-internet", priority: 4000, sourceAddressPrefix: "Internet" };
+    assert.deepEqual(await check("ssh-deny-internet", [allow, denyInternet]), [noDeny("ssh-deny-internet", 100)]);
+    const vnetAllow = { ...allow, name: "vnet-ssh", priority: 200, sourceAddressPrefix: "VirtualNetwork" };
+    assert.deepEqual(await check("ssh-vnet-allow", [vnetAllow]), [vnetWide("ssh-vnet-allow", "vnet-ssh", "'VirtualNetwork'"), noDeny("ssh-vnet-allow", 200)]);
   });
 
   it("reports a deny placed before the Bastion allow (it would block Bastion)", async () => {
-    const [message] = await check("ssh-early", [allow, { ...deny, priority: 90 }]);
-    assert.match(message ?? "", /denies SSH from 'VirtualNetwork' \(rule 'deny-ssh-from-vnet', priority 90\) before its SSH allow at priority 100/);
+    assert.deepEqual(await check("ssh-early", [allow, { ...deny, priority: 90 }]), [
+      "Network security group 'ssh-early' denies SSH from 'VirtualNetwork' (rule 'deny-ssh-from-vnet', priority 90) before its SSH allow at priority 100, which would also block Bastion. Give the deny a priority number above 100.",
+    ]);
   });
 
-  it("reports an SSH allow from the whole virtual network, also through a port range or '*'", async () => {
-    const found = await check("ssh-vnet", [{ ...allow, name: "vnet-ssh", sourceAddressPrefix: "VirtualNetwork", destinationPortRange: "20-30" }, { ...deny, priority: 200 }]);
-    assert.equal(found.length, 1);
-    assert.match(found[0], /rule 'vnet-ssh' allows SSH \(port 22\) from the whole virtual network \(source 'VirtualNetwork'\)/);
+  it("reports a deny at the same priority number as the allow", async () => {
+    assert.deepEqual(await raw("ssh-same", [allow, { ...deny, priority: 100 }]), [
+      "Network security group 'ssh-same' denies SSH from 'VirtualNetwork' (rule 'deny-ssh-from-vnet', priority 100) before its SSH allow at priority 100, which would also block Bastion. Give the deny a priority number above 100.",
+    ]);
   });
 
-  it("reads port ranges: 22, 1-1024 and * cover SSH; 23, 2200 and 80-443 do not", () => {
-    for (const r of ["22", "1-1024", "*", " 22 "]) assert.ok(coversSsh(r), r);
-    for (const r of ["23", "2200", "80-443", "21", undefined]) assert.ok(!coversSsh(r), String(r));
+  it("wants the deny below the last of several SSH allows", async () => {
+    const second = { ...allow, name: "allow-ssh-2", priority: 120, sourceAddressPrefix: "10.50.254.0/26" };
+    assert.deepEqual(await check("ssh-two-allows", [allow, second, deny]), [
+      "Network security group 'ssh-two-allows' denies SSH from 'VirtualNetwork' (rule 'deny-ssh-from-vnet', priority 110) before its SSH allow at priority 120, which would also block Bastion. Give the deny a priority number above 120.",
+    ]);
+    assert.deepEqual(await check("ssh-two-allows-nodeny", [second, allow]), [noDeny("ssh-two-allows-nodeny", 120)]);
+  });
+
+  it("is satisfied by any one deny below the allows, and names the first deny when none is", async () => {
+    assert.deepEqual(await check("ssh-two-denies", [allow, { ...deny, name: "deny-early", priority: 90 }, { ...deny, priority: 200 }]), []);
+    const [message] = await check("ssh-two-early", [allow, { ...deny, name: "deny-a", priority: 80 }, { ...deny, name: "deny-b", priority: 90 }]);
+    assert.match(message ?? "", /\(rule 'deny-a', priority 80\) before its SSH allow at priority 100,/);
+  });
+
+  it("reports an SSH allow from the whole virtual network, also through a port range, '*', 'Any' or a list", async () => {
+    const later = { ...deny, priority: 200 };
+    assert.deepEqual(await check("ssh-vnet", [{ ...allow, name: "vnet-ssh", sourceAddressPrefix: "VirtualNetwork", destinationPortRange: "20-30" }, later]), [vnetWide("ssh-vnet", "vnet-ssh", "'VirtualNetwork'")]);
+    assert.deepEqual(await check("ssh-star", [{ ...allow, name: "star", sourceAddressPrefix: "*", destinationPortRange: "*" }, later]), [vnetWide("ssh-star", "star", "'*'")]);
+    assert.deepEqual(await check("ssh-any", [{ ...allow, name: "any", sourceAddressPrefix: " Any " }, later]), [vnetWide("ssh-any", "any", "' Any '")]);
+    assert.deepEqual(await check("ssh-list", [{ ...without(allow, "sourceAddressPrefix"), name: "list", sourceAddressPrefixes: ["10.50.255.0/26", "VirtualNetwork"] }, later]), [
+      vnetWide("ssh-list", "list", "'10.50.255.0/26', 'VirtualNetwork'"),
+    ]);
+  });
+
+  it("names an unnamed rule by its index and skips entries that are not rules", async () => {
+    const unnamed = without({ ...allow, sourceAddressPrefix: "VirtualNetwork" }, "name");
+    assert.deepEqual(await raw("ssh-unnamed", [null, "rule", unnamed, deny]), [vnetWide("ssh-unnamed", "#2", "'VirtualNetwork'")]);
+  });
+
+  it("reads port ranges: 22, ranges that include 22 and * cover SSH; other ports, ranges and text do not", () => {
+    for (const r of ["22", "1-1024", "*", " 22 ", "21-22", "22-23", "0-65535"]) assert.equal(coversSsh(r), true, r);
+    for (const r of ["23", "21", "2200", "122", "80-443", "23-30", "10-21", "x22", "22x", "22-", "ssh", "", undefined]) assert.equal(coversSsh(r), false, String(r));
   });
 });
 
 describe("nsg-no-internet-inbound", () => {
   const sshRule = { name: "ssh", direction: "Inbound", access: "Allow", protocol: "Tcp", priority: 100, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" };
+  const fix =
+    "Set sourceAddressPrefix(es) to a specific CIDR or service tag (for SSH through Azure Bastion: the AzureBastionSubnet range or 'VirtualNetwork'), " +
+    "or set access to 'Deny'.";
 
   it("passes an NSG that allows SSH only from the virtual network and denies the internet", async () => {
     const nsg = new network.NetworkSecurityGroup("nsg-ok", {
@@ -168,32 +250,57 @@ describe("nsg-no-internet-inbound", () => {
         { ...sshRule, name: "out", direction: "Outbound", priority: 100, sourceAddressPrefix: "*" },
       ],
     });
-    assert.deepEqual(await runResourcePolicy(nsgNoInternetInbound, TYPES.nsg, "nsg-ok", await inputsOf("nsg-ok", nsg)), []);
+    assert.deepEqual(await checkDeclared(nsgNoInternetInbound, "nsg-ok", nsg), []);
   });
 
   it("names the NSG, the rule, the source and the fix when a rule allows SSH from '*'", async () => {
     const nsg = new network.NetworkSecurityGroup("nsg-open", { resourceGroupName: "rg", securityRules: [{ ...sshRule, sourceAddressPrefix: "*" }] });
-    assert.deepEqual(await runResourcePolicy(nsgNoInternetInbound, TYPES.nsg, "nsg-open", await inputsOf("nsg-open", nsg)), [
-      "Network security group 'nsg-open' rule 'ssh' allows inbound traffic from the internet (source '*'). " +
-        "Set sourceAddressPrefix(es) to a specific CIDR or service tag (for SSH through Azure Bastion: the AzureBastionSubnet range or 'VirtualNetwork'), " +
-        "or set access to 'Deny'.",
+    assert.deepEqual(await checkDeclared(nsgNoInternetInbound, "nsg-open", nsg), [
+      `Network security group 'nsg-open' rule 'ssh' allows inbound traffic from the internet (source '*'). ${fix}`,
     ]);
   });
 
-  it("finds an internet source hidden in sourceAddressPrefixes, in any case", async () => {
+  it("finds internet sources hidden in sourceAddressPrefixes, in any case, and lists them all", async () => {
     const nsg = new network.NetworkSecurityGroup("nsg-list", {
       resourceGroupName: "rg",
-      securityRules: [{ ...sshRule, direction: "inbound", access: "allow", sourceAddressPrefixes: ["10.0.0.0/8", "INTERNET"] }],
+      securityRules: [{ ...sshRule, direction: "inbound", access: "allow", sourceAddressPrefixes: ["10.0.0.0/8", "INTERNET", "0.0.0.0/0"] }],
     });
-    const [message] = await runResourcePolicy(nsgNoInternetInbound, TYPES.nsg, "nsg-list", await inputsOf("nsg-list", nsg));
-    assert.match(message ?? "", /rule 'ssh' allows inbound traffic from the internet \(source 'INTERNET'\)/);
+    assert.deepEqual(await checkDeclared(nsgNoInternetInbound, "nsg-list", nsg), [
+      `Network security group 'nsg-list' rule 'ssh' allows inbound traffic from the internet (source 'INTERNET', '0.0.0.0/0'). ${fix}`,
+    ]);
   });
 
-  it("flags a standalone SecurityRule resource", async () => {
+  it("names an unnamed rule by its index, skips entries that are not rules and rules without direction or access", async () => {
+    const unnamed = without({ ...sshRule, sourceAddressPrefix: "Any" }, "name");
+    const partial = { name: "partial", sourceAddressPrefix: "*" };
+    assert.deepEqual(await runResourcePolicy(nsgNoInternetInbound, T.nsg, "nsg-raw", { securityRules: [null, 5, partial, unnamed] }), [
+      `Network security group 'nsg-raw' rule '#3' allows inbound traffic from the internet (source 'Any'). ${fix}`,
+    ]);
+  });
+
+  it("flags a standalone SecurityRule resource, naming its NSG", async () => {
     const rule = new network.SecurityRule("rule-open", { resourceGroupName: "rg", networkSecurityGroupName: "vm-nsg", ...sshRule, sourceAddressPrefix: "0.0.0.0/0" });
     // The SDK sends the rule's Azure name as `name`; securityRuleName is left to auto-naming.
-    const [message] = await runResourcePolicy(nsgNoInternetInbound, TYPES.securityRule, "rule-open", await inputsOf("rule-open", rule));
-    assert.match(message ?? "", /^Network security group 'vm-nsg' rule 'ssh' allows inbound traffic from the internet \(source '0\.0\.0\.0\/0'\)/);
+    assert.deepEqual(await checkDeclared(nsgNoInternetInbound, "rule-open", rule), [
+      `Network security group 'vm-nsg' rule 'ssh' allows inbound traffic from the internet (source '0.0.0.0/0'). ${fix}`,
+    ]);
+  });
+
+  it("passes a standalone SecurityRule from the virtual network", async () => {
+    const rule = new network.SecurityRule("rule-vnet", { resourceGroupName: "rg", networkSecurityGroupName: "vm-nsg", ...sshRule, sourceAddressPrefix: "VirtualNetwork" });
+    assert.deepEqual(await checkDeclared(nsgNoInternetInbound, "rule-vnet", rule), []);
+  });
+
+  it("names a standalone rule by securityRuleName, then name, then the resource name", async () => {
+    const open = { direction: "Inbound", access: "Allow", sourceAddressPrefix: "*" };
+    const run = (props: Record<string, unknown>) => runResourcePolicy(nsgNoInternetInbound, T.securityRule, "rule-res", props);
+    assert.deepEqual(await run({ ...open, securityRuleName: "by-azure-name", name: "by-name" }), [
+      `Security rule resource rule 'by-azure-name' allows inbound traffic from the internet (source '*'). ${fix}`,
+    ]);
+    assert.deepEqual(await run({ ...open, name: "by-name", networkSecurityGroupName: "nsg" }), [
+      `Network security group 'nsg' rule 'by-name' allows inbound traffic from the internet (source '*'). ${fix}`,
+    ]);
+    assert.deepEqual(await run(open), [`Security rule resource rule 'rule-res' allows inbound traffic from the internet (source '*'). ${fix}`]);
   });
 
   it("treats every spelling of 'anywhere' as the internet, and nothing else", () => {
@@ -204,26 +311,31 @@ describe("nsg-no-internet-inbound", () => {
 
 describe("vm-no-public-ip", () => {
   const subnet = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/edge" };
+  const pip = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip" };
+  const bastionOnly = "The VM must have no public IP: reach it only through Azure Bastion.";
 
   it("passes a NIC with only a private address", async () => {
     const nic = new network.NetworkInterface("nic-ok", { resourceGroupName: "rg", ipConfigurations: [{ name: "ipconfig1", subnet }] });
-    assert.deepEqual(await runResourcePolicy(vmNoPublicIp, TYPES.nic, "nic-ok", await inputsOf("nic-ok", nic)), []);
+    assert.deepEqual(await checkDeclared(vmNoPublicIp, "nic-ok", nic), []);
   });
 
   it("names the NIC and ip configuration that attach a public IP", async () => {
-    const nic = new network.NetworkInterface("nic-public", {
-      resourceGroupName: "rg",
-      ipConfigurations: [{ name: "ipconfig1", subnet, publicIPAddress: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/pip" } }],
-    });
-    assert.deepEqual(await runResourcePolicy(vmNoPublicIp, TYPES.nic, "nic-public", await inputsOf("nic-public", nic)), [
-      "Network interface 'nic-public' ip configuration 'ipconfig1' attaches a public IP (ipConfigurations[0].publicIPAddress). " +
-        "Remove publicIPAddress. The VM must have no public IP: reach it only through Azure Bastion.",
+    const nic = new network.NetworkInterface("nic-public", { resourceGroupName: "rg", ipConfigurations: [{ name: "ipconfig1", subnet, publicIPAddress: pip }] });
+    assert.deepEqual(await checkDeclared(vmNoPublicIp, "nic-public", nic), [
+      `Network interface 'nic-public' ip configuration 'ipconfig1' attaches a public IP (ipConfigurations[0].publicIPAddress). Remove publicIPAddress. ${bastionOnly}`,
+    ]);
+  });
+
+  it("names an unnamed ip configuration by its index, and skips entries that are not configurations", async () => {
+    const props = { ipConfigurations: [null, { name: "private", subnet }, { subnet, publicIPAddress: pip }] };
+    assert.deepEqual(await runResourcePolicy(vmNoPublicIp, T.nic, "nic-raw", props), [
+      `Network interface 'nic-raw' ip configuration '#2' attaches a public IP (ipConfigurations[2].publicIPAddress). Remove publicIPAddress. ${bastionOnly}`,
     ]);
   });
 
   it("flags a public IP whose id is still unknown at preview", async () => {
     const props = { ipConfigurations: [{ name: "ipconfig1", subnet, publicIPAddress: { id: unknownValue } }] };
-    const messages = await runResourcePolicy(vmNoPublicIp, TYPES.nic, "nic-preview", props);
+    const messages = await runResourcePolicy(vmNoPublicIp, T.nic, "nic-preview", props);
     assert.equal(messages.length, 1);
     assert.match(messages[0] ?? "", /^Network interface 'nic-preview' ip configuration 'ipconfig1' attaches a public IP/);
   });
@@ -236,20 +348,51 @@ describe("vm-no-public-ip", () => {
         networkInterfaceConfigurations: [{ name: "nic", ipConfigurations: [{ name: "ip", subnet, publicIPAddressConfiguration: { name: "pip" } }] }],
       },
     });
-    const [message] = await runResourcePolicy(vmNoPublicIp, TYPES.vm, "vm-inline-ip", await inputsOf("vm-inline-ip", vm));
-    assert.match(message ?? "", /^Virtual machine 'vm-inline-ip' gives its network interface 'nic' a public IP \(networkProfile\.networkInterfaceConfigurations\[0\]\.ipConfigurations\[0\]\.publicIPAddressConfiguration\)/);
+    assert.deepEqual(await checkDeclared(vmNoPublicIp, "vm-inline-ip", vm), [
+      "Virtual machine 'vm-inline-ip' gives its network interface 'nic' a public IP " +
+        `(networkProfile.networkInterfaceConfigurations[0].ipConfigurations[0].publicIPAddressConfiguration). Remove publicIPAddressConfiguration. ${bastionOnly}`,
+    ]);
+  });
+
+  it("passes a VM whose inline NIC is private, or that attaches existing NICs", async () => {
+    const inline = new compute.VirtualMachine("vm-inline-private", {
+      resourceGroupName: "rg",
+      networkProfile: { networkApiVersion: "2020-11-01", networkInterfaceConfigurations: [{ name: "nic", ipConfigurations: [{ name: "ip", subnet }] }] },
+    });
+    assert.deepEqual(await checkDeclared(vmNoPublicIp, "vm-inline-private", inline), []);
+    const attached = new compute.VirtualMachine("vm-attached", { resourceGroupName: "rg", networkProfile: { networkInterfaces: [{ id: "nic-id" }] } });
+    assert.deepEqual(await checkDeclared(vmNoPublicIp, "vm-attached", attached), []);
+  });
+
+  it("names an unnamed inline NIC by its index and points at the right entries", async () => {
+    const props = {
+      networkProfile: {
+        networkInterfaceConfigurations: [null, { ipConfigurations: [null, { name: "private" }, { name: "ip", publicIPAddressConfiguration: { name: "pip" } }] }],
+      },
+    };
+    assert.deepEqual(await runResourcePolicy(vmNoPublicIp, T.vm, "vm-raw", props), [
+      "Virtual machine 'vm-raw' gives its network interface '#1' a public IP " +
+        `(networkProfile.networkInterfaceConfigurations[1].ipConfigurations[2].publicIPAddressConfiguration). Remove publicIPAddressConfiguration. ${bastionOnly}`,
+    ]);
   });
 });
 
 describe("vm-no-password-login", () => {
   const publicKeys = [{ path: "/home/edge/.ssh/authorized_keys", keyData: "ssh-ed25519 AAAA" }];
+  const passwordLogin = (vm: string, value: string) =>
+    `Virtual machine '${vm}' allows SSH password login: osProfile.linuxConfiguration.disablePasswordAuthentication is ${value}. ` +
+    "Set it to true and log in with an SSH key (osProfile.linuxConfiguration.ssh.publicKeys).";
+  const adminPassword = (vm: string) =>
+    `Virtual machine '${vm}' sets osProfile.adminPassword. Remove it and use SSH keys only: ` +
+    "a password on the admin account is one setting away from password login.";
+  const run = (name: string, props: Record<string, unknown>) => runResourcePolicy(vmNoPasswordLogin, T.vm, name, props);
 
   it("passes a Linux VM with SSH keys and password login disabled", async () => {
     const vm = new compute.VirtualMachine("vm-keys", {
       resourceGroupName: "rg",
       osProfile: { computerName: "edge", adminUsername: "edge", linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys } } },
     });
-    assert.deepEqual(await runResourcePolicy(vmNoPasswordLogin, TYPES.vm, "vm-keys", await inputsOf("vm-keys", vm)), []);
+    assert.deepEqual(await checkDeclared(vmNoPasswordLogin, "vm-keys", vm), []);
   });
 
   it("reports both password login left on and a set adminPassword, with the fix", async () => {
@@ -257,121 +400,62 @@ describe("vm-no-password-login", () => {
       resourceGroupName: "rg",
       osProfile: { computerName: "edge", adminUsername: "edge", adminPassword: pulumi.secret("P@ssw0rd!"), linuxConfiguration: { disablePasswordAuthentication: false } },
     });
-    assert.deepEqual(await runResourcePolicy(vmNoPasswordLogin, TYPES.vm, "vm-password", await inputsOf("vm-password", vm)), [
-      "Virtual machine 'vm-password' allows SSH password login: osProfile.linuxConfiguration.disablePasswordAuthentication is false. " +
-        "Set it to true and log in with an SSH key (osProfile.linuxConfiguration.ssh.publicKeys).",
-      "Virtual machine 'vm-password' sets osProfile.adminPassword. Remove it and use SSH keys only: " +
-        "a password on the admin account is one setting away from password login.",
-    ]);
+    assert.deepEqual(await checkDeclared(vmNoPasswordLogin, "vm-password", vm), [passwordLogin("vm-password", "false"), adminPassword("vm-password")]);
   });
 
-  it("treats an unset disablePasswordAuthentication as password login on", async () => {
-    const messages = await runResourcePolicy(vmNoPasswordLogin, TYPES.vm, "vm-default", { osProfile: { adminUsername: "edge", linuxConfiguration: {} } });
-    assert.match(messages.join("\n"), /disablePasswordAuthentication is not set\./);
+  it("treats an unset disablePasswordAuthentication, or no linuxConfiguration, as password login on", async () => {
+    assert.deepEqual(await run("vm-default", { osProfile: { adminUsername: "edge", linuxConfiguration: {} } }), [passwordLogin("vm-default", "not set")]);
+    assert.deepEqual(await run("vm-bare", { osProfile: { adminUsername: "edge" } }), [passwordLogin("vm-bare", "not set")]);
+  });
+
+  it("wants the boolean true, not the text", async () => {
+    assert.deepEqual(await run("vm-text", { osProfile: { linuxConfiguration: { disablePasswordAuthentication: "true" } } }), [passwordLogin("vm-text", '"true"')]);
   });
 
   it("flags an adminPassword whose value is still unknown at preview", async () => {
-    const messages = await runResourcePolicy(vmNoPasswordLogin, TYPES.vm, "vm-generated", {
-      osProfile: { adminPassword: unknownValue, linuxConfiguration: { disablePasswordAuthentication: true } },
-    });
-    assert.equal(messages.length, 1);
-    assert.match(messages[0] ?? "", /^Virtual machine 'vm-generated' sets osProfile\.adminPassword/);
+    assert.deepEqual(await run("vm-generated", { osProfile: { adminPassword: unknownValue, linuxConfiguration: { disablePasswordAuthentication: true } } }), [adminPassword("vm-generated")]);
+  });
+
+  it("checks only the adminPassword of a Windows VM", async () => {
+    assert.deepEqual(await run("vm-win", { osProfile: { adminUsername: "edge", windowsConfiguration: { provisionVMAgent: true } } }), []);
+    assert.deepEqual(await run("vm-win-pw", { osProfile: { adminPassword: "x", windowsConfiguration: {} } }), [adminPassword("vm-win-pw")]);
+  });
+
+  it("passes a VM without osProfile (it boots an existing disk), or with an osProfile of the wrong shape", async () => {
+    assert.deepEqual(await run("vm-disk", { storageProfile: { osDisk: { createOption: "Attach" } } }), []);
+    for (const osProfile of ["text", [], null]) assert.deepEqual(await run("vm-odd", { osProfile }), [], JSON.stringify(osProfile));
   });
 });
 
 describe("iothub-min-tls-1-2", () => {
   const sku = { name: "S1", capacity: 1 };
+  const violation = (hub: string, found: string) =>
+    `IoT Hub '${hub}' does not enforce TLS 1.2: properties.minTlsVersion is ${found}. Set properties.minTlsVersion to "1.2".`;
+  const run = (name: string, props: Record<string, unknown>) => runResourcePolicy(iotHubMinTls12, T.iotHub, name, props);
 
   it("passes a hub with minTlsVersion 1.2", async () => {
     const hub = new iothub.IotHubResource("hub-tls12", { resourceGroupName: "rg", sku, properties: { minTlsVersion: "1.2" } });
-    assert.deepEqual(await runResourcePolicy(iotHubMinTls12, TYPES.iotHub, "hub-tls12", await inputsOf("hub-tls12", hub)), []);
+    assert.deepEqual(await checkDeclared(iotHubMinTls12, "hub-tls12", hub), []);
+  });
+
+  it("passes a later version", async () => {
+    assert.deepEqual(await run("hub-tls13", { properties: { minTlsVersion: "1.3" } }), []);
   });
 
   it("names the hub and says how to fix it when minTlsVersion is not set", async () => {
     const hub = new iothub.IotHubResource("hub-default", { resourceGroupName: "rg", sku });
-    assert.deepEqual(await runResourcePolicy(iotHubMinTls12, TYPES.iotHub, "hub-default", await inputsOf("hub-default", hub)), [
-      "IoT Hub 'hub-default' does not enforce TLS 1.2: properties.minTlsVersion is not set, so the hub also accepts TLS 1.0 and 1.1. " +
-        'Set properties.minTlsVersion to "1.2".',
-    ]);
+    assert.deepEqual(await checkDeclared(iotHubMinTls12, "hub-default", hub), [violation("hub-default", "not set, so the hub also accepts TLS 1.0 and 1.1")]);
+    assert.deepEqual(await run("hub-bare", {}), [violation("hub-bare", "not set, so the hub also accepts TLS 1.0 and 1.1")]);
   });
 
-  it("rejects an older minimum version", async () => {
-    const messages = await runResourcePolicy(iotHubMinTls12, TYPES.iotHub, "hub-old", { properties: { minTlsVersion: "1.0" } });
-    assert.match(messages.join(), /properties\.minTlsVersion is "1\.0"\./);
+  it("rejects an older minimum version, and a version that is not text", async () => {
+    assert.deepEqual(await run("hub-old", { properties: { minTlsVersion: "1.1" } }), [violation("hub-old", '"1.1"')]);
+    assert.deepEqual(await run("hub-number", { properties: { minTlsVersion: 1.2 } }), [violation("hub-number", "1.2")]);
   });
 
-  it("accepts 1.2 and later versions only", () => {
-    for (const v of ["1.2", "1.3", "2.0"]) assert.equal(isTls12OrLater(v), true, v);
-    for (const v of ["1.0", "1.1", "", "1", "TLS1_2"]) assert.equal(isTls12OrLater(v), false, v);
-  });
-});
-
-describe("iothub-has-defender", () => {
-  const hubId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/hub";
-
-  it("at preview, matches a hub to the solution whose iotHubs takes the hub's unknown id", async () => {
-    const violations = await runStackPolicy(iotHubHasDefender, [
-      { type: TYPES.iotHub, name: "hub", props: { id: unknownValue } },
-      { type: TYPES.securitySolution, name: "defender", props: { iotHubs: [unknownValue] }, dependsOn: { iotHubs: ["hub"] } },
-    ]);
-    assert.deepEqual(violations, []);
-  });
-
-  it("after deployment, matches by resource id regardless of case", async () => {
-    const violations = await runStackPolicy(iotHubHasDefender, [
-      { type: TYPES.iotHub, name: "hub", props: { id: hubId } },
-      { type: TYPES.securitySolution, name: "defender", props: { iotHubs: [hubId.toLowerCase()], status: "Enabled" } },
-    ]);
-    assert.deepEqual(violations, []);
-  });
-
-  it("blames the uncovered hub by URN and says what to add", async () => {
-    const violations = await runStackPolicy(iotHubHasDefender, [
-      { type: TYPES.iotHub, name: "hub", props: { id: unknownValue } },
-      { type: TYPES.iotHub, name: "hub2", props: { id: unknownValue } },
-      { type: TYPES.securitySolution, name: "defender", props: { iotHubs: [unknownValue] }, dependsOn: { iotHubs: ["hub"] } },
-    ]);
-    assert.deepEqual(violations, [
-      {
-        urn: urnOf(TYPES.iotHub, "hub2"),
-        message:
-          "IoT Hub 'hub2' has no Defender for IoT security solution: no azure-native:security:IotSecuritySolution lists it in iotHubs. " +
-          "Add one with iotHubs: [the hub's id] and workspace: a Log Analytics workspace id.",
-      },
-    ]);
-  });
-
-  it("does not count a disabled solution", async () => {
-    const violations = await runStackPolicy(iotHubHasDefender, [
-      { type: TYPES.iotHub, name: "hub", props: { id: hubId } },
-      { type: TYPES.securitySolution, name: "defender", props: { iotHubs: [hubId], status: "Disabled" } },
-    ]);
-    assert.match(violations[0]?.message ?? "", /only disabled security solutions list it \('defender'\): set their status to 'Enabled'\.$/);
-  });
-});
-
-describe("trial-workspace-daily-cap", () => {
-  const uncapped = { type: TYPES.workspace, name: "logs", props: { workspaceCapping: { dailyQuotaGb: -1 }, tags: { stage: "dev" } } };
-
-  it("leaves an uncapped workspace alone when nothing in the stack expires", async () => {
-    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [uncapped, { type: TYPES.vm, name: "vm", props: { tags: { stage: "dev" } } }]), []);
-  });
-
-  it("requires a positive cap once any resource is tagged expiresOn, naming both", async () => {
-    const violations = await runStackPolicy(trialWorkspaceDailyCap, [uncapped, { type: TYPES.vm, name: "vm", props: { tags: { stage: "trial", expiresOn: "2026-12-31" } } }]);
-    assert.deepEqual(violations, [
-      {
-        urn: urnOf(TYPES.workspace, "logs"),
-        message:
-          "Log Analytics workspace 'logs' has no daily cap (workspaceCapping.dailyQuotaGb is -1) in a trial stack ('vm' is tagged expiresOn=2026-12-31). " +
-          "Set workspaceCapping.dailyQuotaGb to a positive number of GB so ingestion, and its cost, stops at the cap.",
-      },
-    ]);
-  });
-
-  it("passes a trial workspace with a positive cap", async () => {
-    const capped = { type: TYPES.workspace, name: "logs", props: { workspaceCapping: { dailyQuotaGb: 0.5 }, tags: { expiresOn: "2026-12-31" } } };
-    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [capped]), []);
+  it("accepts 1.2 and later major.minor versions only", () => {
+    for (const v of ["1.2", "1.3", "1.10", "2.0", "10.0", " 1.2 "]) assert.equal(isTls12OrLater(v), true, v);
+    for (const v of ["1.0", "1.1", "0.2", "0.9", "", "1", "12", "1.2.3", "v1.2", "1.2a", "1x2", "1.", ".2", "TLS1_2"]) assert.equal(isTls12OrLater(v), false, v);
   });
 });
 
@@ -379,105 +463,275 @@ describe("no-classic-security-module", () => {
   const deployment = (modules: Record<string, unknown>): Record<string, unknown> => ({
     content: { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1", modules } } } },
   });
+  const run = (props: Record<string, unknown>) => runResourcePolicy(noClassicSecurityModule, T.dynamic, "edge-deployment", props);
+  const violation = (module: string) =>
+    `Edge deployment 'edge-deployment' runs the retired classic security module '${module}' ` +
+    "(mcr.microsoft.com/ascforiot/azureiotsecurity; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). " +
+    `Remove modules.${module} and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).`;
 
-  it("passes a deployment without the classic module", async () => {
-    const modules = { echo: { settings: { image: "mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5" } } };
-    assert.deepEqual(await runResourcePolicy(noClassicSecurityModule, TYPES.dynamic, "edge-deployment", deployment(modules)), []);
+  it("passes a deployment without the classic module, whatever shape its other modules have", async () => {
+    const modules = { echo: { settings: { image: "mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5" } }, bare: {}, noImage: { settings: {} }, broken: null };
+    assert.deepEqual(await run(deployment(modules)), []);
   });
 
-  it("names the deployment and module and points to the micro agent", async () => {
+  it("passes dynamic resources that are not edge deployments", async () => {
+    assert.deepEqual(await run({ deviceId: "edge-01", hubName: "hub" }), []);
+    assert.deepEqual(await run({ content: { modulesContent: { $edgeAgent: { "properties.desired": { schemaVersion: "1.1" } } } } }), []);
+  });
+
+  it("names the deployment and module and points to Defender for Servers", async () => {
     const modules = { azureiotsecurity: { settings: { image: "mcr.microsoft.com/ascforiot/azureiotsecurity:1.0.2" } } };
-    assert.deepEqual(await runResourcePolicy(noClassicSecurityModule, TYPES.dynamic, "edge-deployment", deployment(modules)), [
-      "Edge deployment 'edge-deployment' runs the retired classic security module 'azureiotsecurity' " +
-        "(mcr.microsoft.com/ascforiot/azureiotsecurity; support ended 2022-03-01, documented only for edgeHub 1.0.8.3 or older). " +
-        "Remove modules.azureiotsecurity and its routes from $edgeAgent/$edgeHub and use Defender for Servers Plan 1 on the host instead (securityAgent defender-for-servers).",
-    ]);
+    assert.deepEqual(await run(deployment(modules)), [violation("azureiotsecurity")]);
   });
 
-  it("recognises the classic image under another module name", async () => {
-    const modules = { security: { settings: { image: "MCR.microsoft.com/ascforiot/azureiotsecurity:0.0.3" } } };
-    const [message] = await runResourcePolicy(noClassicSecurityModule, TYPES.dynamic, "edge-deployment", deployment(modules));
-    assert.match(message ?? "", /classic security module 'security'/);
+  it("recognises the module by its name alone, and the classic image under another module name, in any case", async () => {
+    assert.deepEqual(await run(deployment({ azureiotsecurity: {} })), [violation("azureiotsecurity")]);
+    const modules = { echo: { settings: { image: "mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5" } }, security: { settings: { image: "MCR.microsoft.com/ASCforIoT/AzureIoTSecurity:0.0.3" } } };
+    assert.deepEqual(await run(deployment(modules)), [violation("security")]);
   });
 });
 
 describe("no-bastion-developer-in-prod", () => {
-  const bastion = async (name: string, sku: string, stage: string): Promise<string[]> => {
-    const host = new network.BastionHost(name, { resourceGroupName: "rg", sku: { name: sku }, tags: { stage, project: "secure-iot-edge", "managed-by": "pulumi" } });
-    return runResourcePolicy(noBastionDeveloperInProd, TYPES.bastion, name, await inputsOf(name, host));
-  };
+  const bastion = async (name: string, sku: string, stage: string): Promise<string[]> =>
+    checkDeclared(noBastionDeveloperInProd, name, new network.BastionHost(name, { resourceGroupName: "rg", sku: { name: sku }, tags: { stage, project: "secure-iot-edge", "managed-by": "pulumi" } }));
+  const violation = (name: string, stage: string) =>
+    `Bastion host '${name}' uses the Developer SKU in a production stack (tag stage=${stage}). ` +
+    "Developer is a free shared pool: one VM at a time, portal only, no SLA. " +
+    "Set sku.name to 'Basic' (needs an AzureBastionSubnet of /26 or larger and a Standard public IP) or 'Standard' (adds native-client SSH with enableTunneling: true).";
 
   it("allows Developer outside production and Standard in production", async () => {
     assert.deepEqual(await bastion("bastion-dev", "Developer", "dev"), []);
     assert.deepEqual(await bastion("bastion-prod-std", "Standard", "prod"), []);
   });
 
+  it("allows a Bastion host without SKU or stage tag", async () => {
+    assert.deepEqual(await runResourcePolicy(noBastionDeveloperInProd, T.bastion, "b1", { tags: { stage: "prod" } }), []);
+    assert.deepEqual(await runResourcePolicy(noBastionDeveloperInProd, T.bastion, "b2", { sku: { name: "Developer" } }), []);
+  });
+
   it("warns about Developer in a prod stack and names the SKUs to use", async () => {
-    assert.deepEqual(await bastion("bastion-prod", "Developer", "prod"), [
-      "Bastion host 'bastion-prod' uses the Developer SKU in a production stack (tag stage=prod). " +
-        "Developer is a free shared pool: one VM at a time, portal only, no SLA. " +
-        "Set sku.name to 'Basic' (needs an AzureBastionSubnet of /26 or larger and a Standard public IP) or 'Standard' (adds native-client SSH with enableTunneling: true).",
+    assert.deepEqual(await bastion("bastion-prod", "Developer", "prod"), [violation("bastion-prod", "prod")]);
+  });
+
+  it("reads the SKU and the stage in any case", async () => {
+    assert.deepEqual(await runResourcePolicy(noBastionDeveloperInProd, T.bastion, "b3", { sku: { name: "developer" }, tags: { stage: "Prod" } }), [violation("b3", "Prod")]);
+  });
+});
+
+describe("iothub-has-defender", () => {
+  const hubId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/hub";
+  const noSolution = (hub: string) => ({
+    urn: urnOf(T.iotHub, hub),
+    message:
+      `IoT Hub '${hub}' has no Defender for IoT security solution: no azure-native:security:IotSecuritySolution lists it in iotHubs. ` +
+      "Add one with iotHubs: [the hub's id] and workspace: a Log Analytics workspace id.",
+  });
+
+  it("passes a stack without hubs", async () => {
+    assert.deepEqual(await runStackPolicy(iotHubHasDefender, [{ type: T.securitySolution, name: "defender", props: { iotHubs: [] } }]), []);
+  });
+
+  it("at preview, matches a hub to the solution whose iotHubs takes the hub's unknown id", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: unknownValue } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: [unknownValue] }, dependsOn: { iotHubs: ["hub"] } },
     ]);
+    assert.deepEqual(violations, []);
+  });
+
+  it("at preview, matches by URN also when the whole iotHubs list is unknown", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: unknownValue } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: unknownValue, status: "Enabled" }, dependsOn: { iotHubs: ["hub"] } },
+    ]);
+    assert.deepEqual(violations, []);
+  });
+
+  it("after deployment, matches by resource id regardless of case", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: hubId } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: ["/other/hub", hubId.toLowerCase()], status: "Enabled" } },
+    ]);
+    assert.deepEqual(violations, []);
+  });
+
+  it("blames the uncovered hub by URN and says what to add", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: unknownValue } },
+      { type: T.iotHub, name: "hub2", props: { id: unknownValue } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: [unknownValue] }, dependsOn: { iotHubs: ["hub"] } },
+    ]);
+    assert.deepEqual(violations, [noSolution("hub2")]);
+  });
+
+  it("does not match a hub whose id is unknown to a solution listing another hub's id, nor a hub to a solution listing another id", async () => {
+    assert.deepEqual(
+      await runStackPolicy(iotHubHasDefender, [
+        { type: T.iotHub, name: "hub", props: { id: unknownValue } },
+        { type: T.securitySolution, name: "defender", props: { iotHubs: [`${hubId}-other`] } },
+      ]),
+      [noSolution("hub")],
+    );
+    assert.deepEqual(
+      await runStackPolicy(iotHubHasDefender, [
+        { type: T.iotHub, name: "hub", props: { id: hubId } },
+        { type: T.securitySolution, name: "defender", props: { iotHubs: [`${hubId}-other`, 7] } },
+      ]),
+      [noSolution("hub")],
+    );
+  });
+
+  it("does not count disabled solutions, and names them all", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: hubId } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: [hubId], status: "Disabled" } },
+      { type: T.securitySolution, name: "defender-2", props: { iotHubs: [hubId], status: "disabled" } },
+    ]);
+    assert.deepEqual(violations, [
+      {
+        urn: urnOf(T.iotHub, "hub"),
+        message: "IoT Hub 'hub' has no Defender for IoT security solution: only disabled security solutions list it ('defender', 'defender-2'): set their status to 'Enabled'.",
+      },
+    ]);
+  });
+
+  it("passes a hub that one enabled solution covers besides a disabled one", async () => {
+    const violations = await runStackPolicy(iotHubHasDefender, [
+      { type: T.iotHub, name: "hub", props: { id: hubId } },
+      { type: T.securitySolution, name: "old", props: { iotHubs: [hubId], status: "Disabled" } },
+      { type: T.securitySolution, name: "defender", props: { iotHubs: [hubId], status: "Enabled" } },
+    ]);
+    assert.deepEqual(violations, []);
+  });
+});
+
+describe("trial-workspace-daily-cap", () => {
+  const uncapped = { type: T.workspace, name: "logs", props: { workspaceCapping: { dailyQuotaGb: -1 }, tags: { stage: "dev" } } };
+  const trialVm = { type: T.vm, name: "vm", props: { tags: { stage: "trial", expiresOn: "2026-12-31" } } };
+  const violation = (found: string, expiring = "'vm' is tagged expiresOn=2026-12-31") => ({
+    urn: urnOf(T.workspace, "logs"),
+    message:
+      `Log Analytics workspace 'logs' has no daily cap (workspaceCapping.dailyQuotaGb is ${found}) in a trial stack (${expiring}). ` +
+      "Set workspaceCapping.dailyQuotaGb to a positive number of GB so ingestion, and its cost, stops at the cap.",
+  });
+  const workspace = (props: Record<string, unknown>) => ({ type: T.workspace, name: "logs", props });
+
+  it("leaves an uncapped workspace alone when nothing in the stack expires", async () => {
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [uncapped, { type: T.vm, name: "vm", props: { tags: { stage: "dev" } } }]), []);
+    // An expiry not known yet at preview does not make a trial either.
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [uncapped, { type: T.vm, name: "vm", props: { tags: { expiresOn: unknownValue } } }]), []);
+  });
+
+  it("requires a positive cap once any resource is tagged expiresOn, naming both", async () => {
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [uncapped, trialVm]), [violation("-1")]);
+  });
+
+  it("names the first resource tagged expiresOn, of any type", async () => {
+    const rg = { type: T.resourceGroup, name: "rg", props: { tags: { expiresOn: "2026-11-30" } } };
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [rg, uncapped, trialVm]), [violation("-1", "'rg' is tagged expiresOn=2026-11-30")]);
+  });
+
+  it("rejects a zero cap, a missing cap and a cap that is not a number", async () => {
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [workspace({ workspaceCapping: { dailyQuotaGb: 0 } }), trialVm]), [violation("0")]);
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [workspace({ sku: { name: "PerGB2018" } }), trialVm]), [violation("not set")]);
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [workspace({ workspaceCapping: { dailyQuotaGb: "1" } }), trialVm]), [violation("not set")]);
+  });
+
+  it("passes a trial workspace with a positive cap", async () => {
+    const capped = { type: T.workspace, name: "logs", props: { workspaceCapping: { dailyQuotaGb: 0.5 }, tags: { expiresOn: "2026-12-31" } } };
+    assert.deepEqual(await runStackPolicy(trialWorkspaceDailyCap, [capped]), []);
   });
 });
 
 describe("trial-vm-auto-shutdown", () => {
-  const trialVm = { type: TYPES.vm, name: "edge-vm", props: { id: unknownValue, vmName: "edge-vm-01", tags: { stage: "trial", expiresOn: "2026-12-31" } } };
+  const trialVm = { type: T.vm, name: "edge-vm", props: { id: unknownValue, vmName: "edge-vm-01", tags: { stage: "trial", expiresOn: "2026-12-31" } } };
   const vmId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/edge-vm-01";
+  const violation = (name: string, vmName: string) => ({
+    urn: urnOf(T.vm, name),
+    message:
+      `Virtual machine '${name}' is tagged expiresOn=2026-12-31 (a trial) but no enabled azure-native:devtestlab:GlobalSchedule shuts it down. ` +
+      `Add one named 'shutdown-computevm-${vmName}' with taskType 'ComputeVmShutdownTask', a dailyRecurrence time, a timeZoneId and targetResourceId set to the VM's id.`,
+  });
 
   it("at preview, matches the schedule whose targetResourceId takes the VM's unknown id", async () => {
-    const schedule = { type: TYPES.schedule, name: "shutdown", props: { targetResourceId: unknownValue }, dependsOn: { targetResourceId: ["edge-vm"] } };
+    const schedule = { type: T.schedule, name: "shutdown", props: { targetResourceId: unknownValue }, dependsOn: { targetResourceId: ["edge-vm"] } };
     assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm, schedule]), []);
   });
 
   it("after deployment, matches by VM id", async () => {
     const vm = { ...trialVm, props: { ...trialVm.props, id: vmId } };
-    const schedule = { type: TYPES.schedule, name: "shutdown", props: { targetResourceId: vmId.toUpperCase(), status: "Enabled" } };
+    const schedule = { type: T.schedule, name: "shutdown", props: { targetResourceId: vmId.toUpperCase(), status: "Enabled" } };
     assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [vm, schedule]), []);
   });
 
   it("warns about a trial VM without a schedule and gives the schedule's name", async () => {
-    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm]), [
-      {
-        urn: urnOf(TYPES.vm, "edge-vm"),
-        message:
-          "Virtual machine 'edge-vm' is tagged expiresOn=2026-12-31 (a trial) but no enabled azure-native:devtestlab:GlobalSchedule shuts it down. " +
-          "Add one named 'shutdown-computevm-edge-vm-01' with taskType 'ComputeVmShutdownTask', a dailyRecurrence time, a timeZoneId and targetResourceId set to the VM's id.",
-      },
-    ]);
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm]), [violation("edge-vm", "edge-vm-01")]);
+  });
+
+  it("puts a placeholder in the schedule's name when the VM's name is not known", async () => {
+    const vm = { ...trialVm, props: { id: unknownValue, vmName: unknownValue, tags: trialVm.props.tags } };
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [vm]), [violation("edge-vm", "<vmName>")]);
+  });
+
+  it("does not match a schedule that targets another VM, by id or with an id not known yet", async () => {
+    const vm = { ...trialVm, props: { ...trialVm.props, id: vmId } };
+    const unknownTarget = { type: T.schedule, name: "shutdown", props: { targetResourceId: unknownValue } };
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [vm, unknownTarget]), [violation("edge-vm", "edge-vm-01")]);
+    const otherTarget = { type: T.schedule, name: "shutdown", props: { targetResourceId: `${vmId}-other` } };
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm, otherTarget]), [violation("edge-vm", "edge-vm-01")]);
+  });
+
+  it("checks each trial VM against all the schedules", async () => {
+    const second = { type: T.vm, name: "edge-vm-b", props: { id: unknownValue, vmName: "edge-vm-02", tags: { expiresOn: "2026-12-31" } } };
+    const shutdownA = { type: T.schedule, name: "shutdown-a", props: { targetResourceId: unknownValue }, dependsOn: { targetResourceId: ["edge-vm"] } };
+    const shutdownB = { type: T.schedule, name: "shutdown-b", props: { targetResourceId: unknownValue }, dependsOn: { targetResourceId: ["edge-vm-b"] } };
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm, second, shutdownA, shutdownB]), []);
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm, second, shutdownA]), [violation("edge-vm-b", "edge-vm-02")]);
   });
 
   it("does not count a disabled schedule, and ignores VMs that do not expire", async () => {
-    const disabled = { type: TYPES.schedule, name: "shutdown", props: { targetResourceId: unknownValue, status: "Disabled" }, dependsOn: { targetResourceId: ["edge-vm"] } };
-    assert.equal((await runStackPolicy(trialVmAutoShutdown, [trialVm, disabled])).length, 1);
-    const permanent = { type: TYPES.vm, name: "prod-vm", props: { tags: { stage: "prod" } } };
+    const disabled = { type: T.schedule, name: "shutdown", props: { targetResourceId: unknownValue, status: "Disabled" }, dependsOn: { targetResourceId: ["edge-vm"] } };
+    assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [trialVm, disabled]), [violation("edge-vm", "edge-vm-01")]);
+    const permanent = { type: T.vm, name: "prod-vm", props: { tags: { stage: "prod" } } };
     assert.deepEqual(await runStackPolicy(trialVmAutoShutdown, [permanent]), []);
   });
 });
 
 describe("prod-alert-recipients", () => {
-  const rg = (stage: string) => ({ type: "azure-native:resources:ResourceGroup", name: "rg", props: { tags: { stage } } });
-  const group = (props: Record<string, unknown>) => ({ type: TYPES.actionGroup, name: "alerts-email", props });
-  const message =
-    "The production stack ('rg' is tagged stage=prod) has no enabled action group with an e-mail receiver, so its security alerts notify nobody. " +
-    "Set alertEmails: pulumi config set --path 'alertEmails[0]' secops@your-company.example " +
-    "(offline plan: npm run plan -- --stack prod --set 'alertEmails[0]=secops@your-company.example').";
+  const rg = (stage: string) => ({ type: T.resourceGroup, name: "rg", props: { tags: { stage } } });
+  const group = (props: Record<string, unknown>) => ({ type: T.actionGroup, name: "alerts-email", props });
+  const receiver = { name: "a", emailAddress: "a@example.com" };
+  const violation = (name: string, stage: string) => ({
+    urn: urnOf(T.resourceGroup, name),
+    message:
+      `The production stack ('${name}' is tagged stage=${stage}) has no enabled action group with an e-mail receiver, so its security alerts notify nobody. ` +
+      "Set alertEmails: pulumi config set --path 'alertEmails[0]' secops@your-company.example " +
+      "(offline plan: npm run plan -- --stack prod --set 'alertEmails[0]=secops@your-company.example').",
+  });
 
   it("reports a prod stack with no action group, naming how to set alertEmails in both forms", async () => {
-    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod")]), [{ urn: urnOf("azure-native:resources:ResourceGroup", "rg"), message }]);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod")]), [violation("rg", "prod")]);
+  });
+
+  it("blames the first resource tagged prod, the stage in any case", async () => {
+    const staged = [
+      { type: T.resourceGroup, name: "rg-dev", props: { tags: { stage: "dev" } } },
+      { type: T.resourceGroup, name: "rg-a", props: { tags: { stage: "Prod" } } },
+      { type: T.resourceGroup, name: "rg-b", props: { tags: { stage: "prod" } } },
+    ];
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, staged), [violation("rg-a", "Prod")]);
   });
 
   it("reports a prod stack whose action group is disabled or has no e-mail receiver", async () => {
-    assert.equal((await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: false, emailReceivers: [{ name: "a", emailAddress: "a@example.com" }] })])).length, 1);
-    assert.equal((await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [] })])).length, 1);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: false, emailReceivers: [receiver] })]), [violation("rg", "prod")]);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [] })]), [violation("rg", "prod")]);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true })]), [violation("rg", "prod")]);
   });
 
-  it("passes a prod stack with one enabled e-mail receiver, and leaves other stages alone", async () => {
-    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [{ name: "a", emailAddress: "a@example.com" }] })]), []);
+  it("passes a prod stack with one enabled e-mail receiver (enabled unless it says otherwise), and leaves other stages alone", async () => {
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: true, emailReceivers: [receiver] })]), []);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ emailReceivers: [receiver] })]), []);
+    assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("prod"), group({ enabled: false, emailReceivers: [receiver] }), { ...group({ emailReceivers: [receiver] }), name: "alerts-2" }]), []);
     assert.deepEqual(await runStackPolicy(prodAlertRecipients, [rg("dev")]), []);
-  });
-
-  it("is mandatory", () => {
-    assert.equal(prodAlertRecipients.enforcementLevel, "mandatory");
   });
 });
