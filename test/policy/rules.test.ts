@@ -103,6 +103,12 @@ describe("nsgSshFromVnetViolations (nsg-ssh-only-from-bastion)", () => {
     assert.deepEqual(check("ssh-two-allows-nodeny", [second, allow]), [noDeny("ssh-two-allows-nodeny", 120)]);
   });
 
+  it("counts a deny whose source list includes VirtualNetwork, and ignores a rule without access", () => {
+    const listed = { ...without(deny, "sourceAddressPrefix"), sourceAddressPrefixes: ["10.0.0.0/8", "VirtualNetwork"] };
+    assert.deepEqual(check("ssh-deny-list", [allow, listed]), []);
+    assert.deepEqual(check("ssh-no-access", [without({ ...allow, sourceAddressPrefix: "VirtualNetwork" }, "access")]), []);
+  });
+
   it("is satisfied by any one deny below the allows, and names the first deny when none is", () => {
     assert.deepEqual(check("ssh-two-denies", [allow, { ...deny, name: "deny-early", priority: 90 }, { ...deny, priority: 200 }]), []);
     const [message] = check("ssh-two-early", [allow, { ...deny, name: "deny-a", priority: 80 }, { ...deny, name: "deny-b", priority: 90 }]);
@@ -296,6 +302,10 @@ describe("iotHubTlsViolations (iothub-min-tls-1-2)", () => {
   it("names the hub and says how to fix it when minTlsVersion is not set", () => {
     assert.deepEqual(run("hub-default", { properties: { enableFileUploadNotifications: false } }), [violation("hub-default", "not set, so the hub also accepts TLS 1.0 and 1.1")]);
     assert.deepEqual(run("hub-bare", {}), [violation("hub-bare", "not set, so the hub also accepts TLS 1.0 and 1.1")]);
+  });
+
+  it("reports a hub whose props are not an object as not set", () => {
+    for (const props of [undefined, null, "text", []]) assert.deepEqual(run("hub-odd", props), [violation("hub-odd", "not set, so the hub also accepts TLS 1.0 and 1.1")], JSON.stringify(props));
   });
 
   it("rejects an older minimum version, and a version that is not text", () => {
