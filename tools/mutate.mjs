@@ -41,7 +41,7 @@ export const GROUPS = {
   },
   "policy-rules": {
     mutate: ["policy/rules.ts", "policy/policies.ts"],
-    tests: ["test/policy/policy.test.ts"],
+    tests: ["test/policy/rules.test.ts", "test/policy/policies.test.ts", "test/policy/policy.test.ts"],
   },
 };
 
