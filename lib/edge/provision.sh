@@ -242,7 +242,7 @@ stage_settings() {
       return 1
     fi
   done
-  mkdir -p "$(dirname "$SETTINGS_FILE")"
+  mkdir -p "${SETTINGS_FILE%/*}"
   tmp="$(mktemp "${SETTINGS_FILE}.XXXXXX")"
   {
     printf '# Settings for iotedge-provision, written by its Run Command. No secrets here.\n'
@@ -269,7 +269,7 @@ write_b64() {
     note "parameter $1 is missing"
     return 1
   fi
-  mkdir -p "$(dirname "$file")"
+  mkdir -p "${file%/*}"
   tmp="$(mktemp "${file}.XXXXXX")"
   if ! base64 -d <<<"$value" >"$tmp"; then
     rm -f "$tmp"
@@ -282,7 +282,7 @@ write_b64() {
 
 step_host_files() {
   local docker_changed=no
-  mkdir -p "$(dirname "$DOCKER_DAEMON_JSON")"
+  mkdir -p "${DOCKER_DAEMON_JSON%/*}"
   # Docker reads daemon.json when it starts, so it is in place before moby-engine is installed;
   # a later change restarts Docker (the IoT Edge modules restart with it).
   if [[ "$(cat "$DOCKER_DAEMON_JSON" 2>/dev/null || true)" != "$(printf '{\n  "log-driver": "%s"\n}' "$DOCKER_LOG_DRIVER")" ]]; then
@@ -306,7 +306,7 @@ step_host_files() {
     # Switching from x509 to a connection string leaves no stale key behind.
     rm -f "${ROOT}/var/aziot/certs/device-identity.cert.pem" "${ROOT}/var/aziot/secrets/device-identity.key.pem"
   fi
-  mkdir -p "$(dirname "$INSTALLED_SCRIPT")"
+  mkdir -p "${INSTALLED_SCRIPT%/*}"
   if [[ "$(readlink -f "$0")" != "$(readlink -f "$INSTALLED_SCRIPT")" ]]; then
     install -m 0755 "$0" "$INSTALLED_SCRIPT"
   fi
@@ -378,12 +378,12 @@ step_iotedge_config() {
     # The aziotcs and aziotks users exist only once aziot-identity-service is installed, so
     # host_files writes these files as root and ownership moves to the services here. Microsoft's
     # certificate guide uses /var/aziot/certs (aziotcs) and /var/aziot/secrets (aziotks, 0700).
-    mkdir -p "$(dirname "$IDENTITY_CERT_FILE")" "$(dirname "$IDENTITY_KEY_FILE")"
-    chown aziotcs:aziotcs "$(dirname "$IDENTITY_CERT_FILE")" "$IDENTITY_CERT_FILE"
-    chmod 0755 "$(dirname "$IDENTITY_CERT_FILE")"
+    mkdir -p "${IDENTITY_CERT_FILE%/*}" "${IDENTITY_KEY_FILE%/*}"
+    chown aziotcs:aziotcs "${IDENTITY_CERT_FILE%/*}" "$IDENTITY_CERT_FILE"
+    chmod 0755 "${IDENTITY_CERT_FILE%/*}"
     chmod 0600 "$IDENTITY_CERT_FILE"
-    chown aziotks:aziotks "$(dirname "$IDENTITY_KEY_FILE")" "$IDENTITY_KEY_FILE"
-    chmod 0700 "$(dirname "$IDENTITY_KEY_FILE")"
+    chown aziotks:aziotks "${IDENTITY_KEY_FILE%/*}" "$IDENTITY_KEY_FILE"
+    chmod 0700 "${IDENTITY_KEY_FILE%/*}"
     chmod 0600 "$IDENTITY_KEY_FILE"
   fi
   if ! iotedge config apply; then
@@ -498,7 +498,7 @@ main() {
   exec 3>&1
   # Files are world-readable unless made otherwise (secrets are written 0600 through mktemp).
   umask 022
-  mkdir -p "$(dirname "$LOG_FILE")" "$(dirname "$STATUS_FILE")"
+  mkdir -p "${LOG_FILE%/*}" "${STATUS_FILE%/*}"
   STEP_NOTE_FILE="$(mktemp)"
   trap 'rm -f "$STEP_NOTE_FILE"' EXIT
   touch "$LOG_FILE"

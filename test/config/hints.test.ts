@@ -13,7 +13,7 @@ import {
   StackFileError,
 } from "../../lib/config/hints";
 import { CONFIG_SPEC, validateConfig } from "../../lib/config/config";
-import { stackFileConfig } from "../helpers/stacks";
+import { stackFileConfig } from "../helpers/stackFiles";
 
 const KEYS = Object.keys(CONFIG_SPEC);
 

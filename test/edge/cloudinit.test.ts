@@ -11,7 +11,7 @@ import { describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
 import { AUDIT_RULES_PATH, AUDIT_SYSLOG_FACILITY, BOOTSTRAP_NOTE_PATH, MAX_CUSTOM_DATA_BYTES, renderCloudInit } from "../../lib/edge/cloudinit";
-import { compileDraft04, hasCommand, repoRoot, requireValidator, schemaPath } from "../helpers/validators";
+import { compileDraft04, hasCommand, python3, pythonHas, repoRoot, requireValidator, schemaPath } from "../helpers/validators";
 
 const SNAPSHOT = path.join(repoRoot, "test", "__snapshots__", "cloudinit-bootstrap.yaml");
 
@@ -106,10 +106,9 @@ describe("validators accept the bootstrap", () => {
   });
 
   test("PyYAML, which cloud-init uses, reads the same values as the renderer wrote", (t) => {
-    const python = hasCommand("python3") && spawnSync("python3", ["-c", "import yaml"]).status === 0;
-    if (!requireValidator(t, python, "python3 with PyYAML (apt-get install -y python3-yaml)")) return;
+    if (!requireValidator(t, pythonHas("yaml"), "python3 with PyYAML (apt-get install -y python3-yaml)")) return;
     const doc = renderCloudInit();
-    const r = spawnSync("python3", ["-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))"], { input: doc, encoding: "utf8" });
+    const r = spawnSync(python3() ?? "python3", ["-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))"], { input: doc, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), parseDoc(doc));
   });

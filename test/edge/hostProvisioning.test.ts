@@ -31,7 +31,7 @@ import {
   type StepState,
 } from "../../lib/edge/hostProvisioning";
 import { sha256Thumbprint } from "../../lib/edge/x509";
-import { hasCommand, repoRoot, requireValidator } from "../helpers/validators";
+import { hasCommand, python3, pythonHas, repoRoot, requireValidator } from "../helpers/validators";
 
 // Throwaway test credentials made for these tests only (openssl, EC P-256, CN=edge-test-01); they
 // belong to no device or hub.
@@ -242,9 +242,8 @@ describe("input validation", () => {
 });
 
 function assertTomlParses(t: TestContext, toml: string, expected: unknown): void {
-  const python = hasCommand("python3") && spawnSync("python3", ["-c", "import tomllib"]).status === 0;
-  if (!requireValidator(t, python, "python3 >= 3.11 (tomllib) to parse config.toml")) return;
-  const r = spawnSync("python3", ["-c", "import sys, json, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))"], { input: toml, encoding: "utf8" });
+  if (!requireValidator(t, pythonHas("tomllib"), "python3 >= 3.11 (tomllib) to parse config.toml")) return;
+  const r = spawnSync(python3() ?? "python3", ["-c", "import sys, json, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))"], { input: toml, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), expected);
 }
@@ -307,6 +306,9 @@ describe("provisioning script (stubbed system commands)", { concurrency: 3 }, ()
     return Object.fromEntries([...p.parameters, ...p.protectedParameters].map((x) => [x.name, x.value]));
   }
 
+  // The stubs name bash by its path: `#!/usr/bin/env bash` would search PATH on every call.
+  const BASH = spawnSync("sh", ["-c", "command -v bash"], { encoding: "utf8" }).stdout.trim();
+
   // Runs the script as the Run Command would, every system command stubbed; stub bodies are bash
   // that may read $N, the number of earlier calls to the same command with the same arguments.
   async function runScript(t: TestContext, input: HostProvisioningInput, opts: RunOptions = {}): Promise<Run> {
@@ -336,7 +338,7 @@ describe("provisioning script (stubbed system commands)", { concurrency: 3 }, ()
     for (const [cmd, body] of Object.entries({ ...defaults, ...opts.stubs })) {
       const stub = path.join(bin, cmd);
       // Counted with bash alone: a stub is called some 30 times a run, and forks are what cost.
-      writeFileSync(stub, `#!/usr/bin/env bash\nN=0; while IFS= read -r l; do [[ "$l" == "${cmd} $*" ]] && N=$((N + 1)); done <"${calls}"\nprintf '%s\\n' "${cmd} $*" >>"${calls}"\n${body}\n`);
+      writeFileSync(stub, `#!${BASH}\nN=0; while IFS= read -r l; do [[ "$l" == "${cmd} $*" ]] && N=$((N + 1)); done <"${calls}"\nprintf '%s\\n' "${cmd} $*" >>"${calls}"\n${body}\n`);
       chmodSync(stub, 0o755);
     }
     const scriptFile = path.join(dir, "script.sh");

@@ -47,6 +47,32 @@ export function hasCommand(cmd: string): boolean {
   return r.status === 0;
 }
 
+const pythonModules = new Map<string, boolean>();
+let pythonPath: string | null | undefined;
+
+/**
+ * The interpreter `python3` from PATH runs, found once per process: a version manager's shim
+ * (pyenv) costs most of a second a call. Null when there is none.
+ */
+export function python3(): string | null {
+  if (pythonPath === undefined) {
+    const r = spawnSync("python3", ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" });
+    pythonPath = r.status === 0 && r.stdout.trim() !== "" ? r.stdout.trim() : null;
+  }
+  return pythonPath;
+}
+
+/** True when python3 can import `module` (asked once per process). */
+export function pythonHas(module: string): boolean {
+  let has = pythonModules.get(module);
+  if (has === undefined) {
+    const python = python3();
+    has = python !== null && spawnSync(python, ["-c", `import ${module}`]).status === 0;
+    pythonModules.set(module, has);
+  }
+  return has;
+}
+
 /** Path to a schema kept in the repository under test/schemas (see its README for sources). */
 export function schemaPath(relative: string): string {
   const p = path.join(repoRoot, "test", "schemas", relative);

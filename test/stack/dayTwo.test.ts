@@ -8,6 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { declareShared, declareStack, ofType, one, stackFileConfig, stackNames } from "../helpers/stacks";
+import type { StateOverride } from "../helpers/declareWorker";
 import { declareUnderMocks, revealSecrets, stackFileToRaw, type DeclaredResource, type DeclaredStack } from "../../lib/plan/mockEngine";
 import { mockSelfSignedCertPem } from "../../lib/plan/mockCert";
 import { sha256Thumbprint } from "../../lib/edge/x509";
@@ -43,13 +44,19 @@ function diff(before: DeclaredStack, afterwards: DeclaredStack): Diff {
 }
 
 /** A renewed certificate for `deviceId` (another serial, same key), as the tls provider would give after renewal. */
-const renewed = (deviceId: string) => (type: string, name: string) =>
-  type === CERT && name === `fleet-${deviceId}-cert` ? { certPem: mockSelfSignedCertPem(deviceId, 1) } : undefined;
+const renewed = (deviceId: string): StateOverride[] => [{ type: CERT, name: `fleet-${deviceId}-cert`, state: { certPem: mockSelfSignedCertPem(deviceId, 1) } }];
 
-async function declareDev(overrides: Record<string, unknown> = {}, options: Parameters<typeof declareUnderMocks>[3] = {}): Promise<DeclaredStack> {
+interface DeclareDevOptions {
+  previousOutputs?: Record<string, unknown>;
+  stateOverrides?: StateOverride[];
+  /** Receives each declared resource (for refusals: nothing but the stack may be declared). */
+  sink?: DeclaredResource[];
+}
+
+async function declareDev(overrides: Record<string, unknown> = {}, options: DeclareDevOptions = {}): Promise<DeclaredStack> {
   const raw = { ...stackFileConfig("dev"), ...stackFileToRaw(overrides) };
-  // A state override cannot be compared, so only plain declarations are shared.
-  return options.stateOverride || options.sink ? declareUnderMocks(main, "dev", raw, options) : declareShared("dev", raw, options);
+  // A sink sees the declaration as it happens, so it is made here rather than shared.
+  return options.sink ? declareUnderMocks(main, "dev", raw, { previousOutputs: options.previousOutputs, sink: options.sink }) : declareShared("dev", raw, options);
 }
 
 const DEPLOYMENT = `${DYNAMIC}::fleet-deployment`;
@@ -68,7 +75,7 @@ describe("convergence: each change from the dev baseline leaves the VM untouched
   const cases: { what: string; declare: (b: DeclaredStack) => Promise<DeclaredStack>; changed: string[]; added?: string[]; removed?: string[] }[] = [
     {
       what: "device certificate renewed",
-      declare: (b) => declareDev({}, { previousOutputs: b.outputs, stateOverride: renewed("edge-001") }),
+      declare: (b) => declareDev({}, { previousOutputs: b.outputs, stateOverrides: renewed("edge-001") }),
       changed: [RC_001, DEVICE_001],
     },
     {
@@ -141,19 +148,19 @@ describe("certificate rollover order (mock engine)", () => {
     assert.deepEqual(auth(up1), { type: "selfSigned", primaryThumbprint: oldThumb });
     assert.equal(recorded(up1), oldThumb);
 
-    const up2 = await declareDev({}, { previousOutputs: up1.outputs, stateOverride: renewed("edge-001") });
+    const up2 = await declareDev({}, { previousOutputs: up1.outputs, stateOverrides: renewed("edge-001") });
     assert.deepEqual(auth(up2), { type: "selfSigned", primaryThumbprint: newThumb, secondaryThumbprint: oldThumb });
     assert.equal(delivered(up2), newThumb);
     assert.ok(up2.resources.find((r) => key(r) === RC_001)!.options?.dependsOn?.includes(DEVICE_001), "the Run Command waits for the identity update");
     assert.equal(recorded(up2), newThumb, "recorded once the Run Command has run");
 
-    const up3 = await declareDev({}, { previousOutputs: up2.outputs, stateOverride: renewed("edge-001") });
+    const up3 = await declareDev({}, { previousOutputs: up2.outputs, stateOverrides: renewed("edge-001") });
     assert.deepEqual(auth(up3), { type: "selfSigned", primaryThumbprint: newThumb });
   });
 
   test("when up 2's delivery failed (its outputs were not recorded), up 3 still trusts both", async () => {
     const up1 = await declareDev();
-    const up3 = await declareDev({}, { previousOutputs: up1.outputs, stateOverride: renewed("edge-001") });
+    const up3 = await declareDev({}, { previousOutputs: up1.outputs, stateOverrides: renewed("edge-001") });
     assert.deepEqual(auth(up3), { type: "selfSigned", primaryThumbprint: newThumb, secondaryThumbprint: oldThumb });
   });
 
@@ -165,7 +172,7 @@ describe("certificate rollover order (mock engine)", () => {
 
   test("warns at preview (and so in the plan) when a certificate expires within earlyRenewalHours", async () => {
     const soon = new Date(Date.now() + 10 * 3_600_000).toISOString();
-    const s = await declareDev({}, { stateOverride: (type, name) => (type === CERT && name === "fleet-edge-001-cert" ? { validityEndTime: soon } : undefined) });
+    const s = await declareDev({}, { stateOverrides: [{ type: CERT, name: "fleet-edge-001-cert", state: { validityEndTime: soon } }] });
     assert.ok(s.warnings.some((w) => w.startsWith(`device edge-001: its certificate expires at ${soon} (within earlyRenewalHours = 720)`)), s.warnings.join("\n"));
   });
 });

@@ -5,8 +5,9 @@
  */
 import { describe, test, before } from "node:test";
 import * as assert from "node:assert/strict";
-import { declareStack, declareStackFresh, ofType, one } from "../helpers/stacks";
-import { revealSecrets, type DeclaredStack, type DeclaredResource } from "../../lib/plan/mockEngine";
+import { declareStack, declareStackFresh, ofType, one, stackFileConfig } from "../helpers/stacks";
+import { declareUnderMocks, revealSecrets, type DeclaredStack, type DeclaredResource } from "../../lib/plan/mockEngine";
+import main from "../../index";
 import { internetInboundAllows } from "../../lib/network/nsgRules";
 import { RECOMMENDATION_TYPES } from "../../lib/config/config";
 
@@ -186,6 +187,19 @@ describe("locks and determinism (mock engine)", () => {
     const b = await declareStackFresh("prod");
     const text = (x: DeclaredStack) => JSON.stringify(x.resources.map((r) => [r.type, r.name, r.parent, r.inputs]));
     assert.equal(text(a), text(b));
+  });
+
+  test("the test helpers' worker thread declares exactly what the program declares in the test's own thread", async () => {
+    const inWorker = await declareStackFresh("prod");
+    const here = await declareUnderMocks(main, "prod", stackFileConfig("prod"));
+    // Registration order follows the timing of asynchronous work, so resources are compared by type and name.
+    const byKey = (x: DeclaredStack) => [...x.resources].sort((a, b) => (`${a.type}::${a.name}` < `${b.type}::${b.name}` ? -1 : 1));
+    const text = (x: DeclaredStack) => JSON.stringify([byKey(x), x.outputs, x.secretOutputs, x.warnings]);
+    assert.equal(text(inWorker), text(here));
+    // Dynamic providers are serialized in both, and to the same code.
+    const provider = (x: DeclaredStack) => byKey(x).find((r) => r.type === "pulumi-nodejs:dynamic:Resource")?.inputs.__provider;
+    assert.equal(typeof provider(here), "string");
+    assert.equal(provider(inWorker), provider(here));
   });
 
   test("config warnings reach the user through pulumi.log.warn while resources are declared", async () => {

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { CONFIG_SPEC } from "../../lib/config/config";
 import { renderProjectFile, withConfigTable } from "../../tools/lib/projectFile";
 import { repoRoot } from "../helpers/validators";
-import { stackNames } from "../helpers/stacks";
+import { stackNames } from "../helpers/stackFiles";
 
 const projectFile = readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
 
