@@ -535,9 +535,11 @@ function checkMessageBudget(config: StackConfig, warnings: string[]): string | u
   if (budget.level !== "error") return undefined;
   const tier = config.hub.sku === "F1" ? "S1" : config.hub.sku;
   const needed = Math.ceil(budget.meteredPerDay / DAILY_QUOTA_PER_UNIT[tier]);
+  // The budget's message is a sentence; here it is joined to what follows with "; ".
+  const said = budget.message.replace(/\.$/, "");
   // F1 has exactly one unit: the thing to change is the tier, not the unit count.
   if (config.hub.sku === "F1") {
-    return `${PROJECT}:hubSku = "F1": ${budget.message}; the free tier has one unit and cannot grow; allowed: hubSku S1${needed > 1 ? ` with hubUnits ${needed}` : ""} (${setHint("hubSku", "S1")}${needed > 1 ? `; ${setHint("hubUnits", String(needed))}` : ""}), fewer edge devices, or less frequent agent messages`;
+    return `${PROJECT}:hubSku = "F1": ${said}; the free tier has one unit and cannot grow; allowed: hubSku S1${needed > 1 ? ` with hubUnits ${needed}` : ""} (${setHint("hubSku", "S1")}${needed > 1 ? `; ${setHint("hubUnits", String(needed))}` : ""}), fewer edge devices, or less frequent agent messages`;
   }
-  return `${PROJECT}:hubUnits = "${config.hub.units}": ${budget.message}; allowed: at least ${needed} unit(s) of ${tier} (${setHint("hubUnits", String(needed))}), a larger hubSku, fewer edge devices, or less frequent agent messages`;
+  return `${PROJECT}:hubUnits = "${config.hub.units}": ${said}; allowed: at least ${needed} unit(s) of ${tier} (${setHint("hubUnits", String(needed))}), a larger hubSku, fewer edge devices, or less frequent agent messages`;
 }

@@ -112,6 +112,8 @@ describe("message budget against the hub's daily quota", () => {
     if (r.ok) return;
     assert.equal(r.errors.length, 1);
     assert.match(r.errors[0], /^secure-iot-edge:hubUnits = "1": 1000 device\(s\) send 11,076,000 metered messages a day.*over quota.*allowed: at least 28 unit\(s\) of S1/);
+    // One sentence joined to the next with "; ", not ".; ".
+    assert.match(r.errors[0], / or send less often; allowed: /);
   });
 
   test("the same fleet with enough units passes", () => {

@@ -139,7 +139,7 @@ describe("warnings and errors a newcomer meets", () => {
     assert.equal(r.ok, false);
     const errors = r.ok ? [] : r.errors;
     assert.equal(errors.length, 1, errors.join("\n"));
-    assert.match(errors[0], /^secure-iot-edge:hubSku = "F1": 10 device\(s\) send .*; the free tier has one unit and cannot grow; allowed: hubSku S1 with hubUnits 3 \(pulumi config set hubSku S1 \(offline plan: npm run plan -- --stack <stack> --set hubSku=S1\); pulumi config set hubUnits 3 \(offline plan: npm run plan -- --stack <stack> --set hubUnits=3\)\), fewer edge devices/);
+    assert.match(errors[0], /^secure-iot-edge:hubSku = "F1": 10 device\(s\) send .*or send less often; the free tier has one unit and cannot grow; allowed: hubSku S1 with hubUnits 3 \(pulumi config set hubSku S1 \(offline plan: npm run plan -- --stack <stack> --set hubSku=S1\); pulumi config set hubUnits 3 \(offline plan: npm run plan -- --stack <stack> --set hubUnits=3\)\), fewer edge devices/);
     assert.doesNotMatch(errors[0], /^secure-iot-edge:hubUnits/);
     const one = validateConfig({ ...stackFileConfig("dev"), "secure-iot-edge:hubSku": "F1", "secure-iot-edge:securityAgent": "classic-module" }, "dev");
     assert.ok(!one.ok);
