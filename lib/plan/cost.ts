@@ -216,7 +216,8 @@ function defenderServersLines(servers: number): CostLine[] {
 function dpsLine(devices: number, assumptions: string[]): CostLine {
   requireWholeNumber("dps.devices", devices, 0);
   const operations = devices * DPS_OPERATIONS_PER_DEVICE_MONTH;
-  assumptions.push(`Device Provisioning Service: ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations per device a month (one a day), no standing fee.`);
+  const read = DPS_PER_1K_OPERATIONS.read === PRICES_AS_OF ? "" : ` Its price was read ${DPS_PER_1K_OPERATIONS.read}, the others ${PRICES_AS_OF}.`;
+  assumptions.push(`Device Provisioning Service: ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations per device a month (one a day), no standing fee.${read}`);
   return line("Device Provisioning Service", `S1, ${devices} device(s) × ${DPS_OPERATIONS_PER_DEVICE_MONTH} registrations = ${operations} operations a month`, (operations / 1000) * DPS_PER_1K_OPERATIONS.usd, [DPS_PER_1K_OPERATIONS]);
 }
 

@@ -355,7 +355,8 @@ describe("the estimate's text: items, assumptions and errors", () => {
       "Bastion Developer uses a shared pool: no public IP is charged.",
       // 11 hours on 5 of 7 days of a 730/24-day month: 238.99 hours.
       "VMs with auto-shutdown at 1900 are started at 8:00 on 5 of 7 days and stay deallocated otherwise: 239 running hours a month instead of 730.",
-      "Device Provisioning Service: 30 registrations per device a month (one a day), no standing fee.",
+      // The DPS price was read a day after the rest of the table; the assumption says so.
+      `Device Provisioning Service: 30 registrations per device a month (one a day), no standing fee. Its price was read 2026-11-29, the others ${PRICES_AS_OF}.`,
       "Lines marked unconfirmed use a price that no stored source confirmed for this region; check them before relying on the total.",
     ]);
     assert.equal(item(withChanges({ vms: { count: 2, size: "Standard_B2s", autoShutdown: { time: "1900" } } }), "VM", "2 × Standard_B2s"), "2 × Standard_B2s, 239 h/month");
