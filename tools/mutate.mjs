@@ -50,7 +50,10 @@ const asBuilt = (file) => join(".test-build", file.replace(/\.ts$/, ".js"));
 
 function stryker(configFile) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", configFile], { cwd: root, stdio: "inherit" });
+    // Stryker sees which tests reach a mutant only in the test's own thread, so the test helpers
+    // declare stacks there rather than in their worker thread (test/helpers/stacks.ts).
+    const env = { ...process.env, DECLARE_STACKS_IN_THREAD: "1" };
+    const child = spawn(process.execPath, [join(root, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js"), "run", configFile], { cwd: root, stdio: "inherit", env });
     child.on("close", (code) => resolve(code ?? 1));
   });
 }

@@ -57,9 +57,20 @@ function startWorker(): Worker {
   return started;
 }
 
+/**
+ * Set by `npm run mutate` (tools/mutate.mjs): Stryker records which tests reach each mutant in the
+ * test's own thread only, so there every declaration is made in that thread.
+ */
+const IN_THREAD = process.env.DECLARE_STACKS_IN_THREAD === "1";
+
+/** True when declarations are made in the worker thread (the default). */
+export function declaresInWorker(): boolean {
+  return !IN_THREAD;
+}
+
 // Started when this module loads, so the worker loads the SDK and the program while the tests
 // before the first declaration run.
-worker = startWorker();
+if (!IN_THREAD) worker = startWorker();
 
 interface WorkerOptions {
   previousOutputs?: Record<string, unknown>;
@@ -68,6 +79,7 @@ interface WorkerOptions {
 
 async function declareInWorker(stack: string, raw: RawConfig, options: WorkerOptions, { rerunFailure }: { rerunFailure: boolean }): Promise<DeclaredStack> {
   const { previousOutputs, stateOverrides } = options;
+  if (IN_THREAD) return declareUnderMocks(main, stack, raw, { previousOutputs, stateOverride: overrideFunction(stateOverrides) });
   worker ??= startWorker();
   const id = nextId++;
   const request: DeclareRequest = { id, stack, raw, previousOutputs, stateOverrides };
