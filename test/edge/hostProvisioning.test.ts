@@ -5,7 +5,7 @@
  * as EDGE_* environment variables).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, describe, test, type TestContext } from "node:test";
@@ -322,8 +322,10 @@ describe("provisioning script (stubbed system commands)", { concurrency: 3 }, ()
     }
     if (opts.manualSettings !== undefined) writeFileSync(path.join(dir, "settings"), opts.manualSettings);
     writeFileSync(path.join(dir, "os-release"), `NAME="Ubuntu"\nVERSION_ID="${opts.osVersion ?? input.ubuntuVersion}"\n`);
+    const daemon = path.join(root, DOCKER_DAEMON_JSON);
     const defaults: Record<string, string> = {
-      "apt-get": "exit 0",
+      // As on the image: apt refuses moby-engine unless daemon.json already names the local driver.
+      "apt-get": `[[ "$*" == *"install moby-engine" ]] && ! grep -q '"log-driver": "local"' "${daemon}" 2>/dev/null && exit 99; exit 0`,
       "apt-cache": "exit 0",
       curl: "exit 0",
       dpkg: "exit 0",
@@ -423,12 +425,11 @@ describe("provisioning script (stubbed system commands)", { concurrency: 3 }, ()
 
   test("writes /etc/docker/daemon.json with the local log driver before moby-engine is installed", async (t) => {
     if (!bashReady(t)) return;
-    const dir = tempDir(t);
-    const daemon = path.join(dir, "root", DOCKER_DAEMON_JSON);
-    // apt refuses moby-engine unless daemon.json is already there with the local driver.
-    const run = await runScript(t, SAS_CASE, { dir, stubs: { "apt-get": `[[ "$*" == *"install moby-engine" ]] && ! grep -q '"log-driver": "local"' "${daemon}" && exit 99; exit 0` } });
+    // The default apt-get stub refuses moby-engine (exit 99) unless daemon.json is already there with the local driver.
+    const run = await cleanRun(t, SAS_CASE);
+    assert.ok(run.calls.some((c) => c.startsWith("apt-get ") && c.endsWith(" install moby-engine")), run.calls.join("\n"));
     assert.equal(state(run, "moby_engine"), "ok", run.statusFile);
-    assert.equal(readFileSync(daemon, "utf8"), DOCKER_DAEMON_SETTINGS);
+    assert.equal(readFileSync(path.join(run.root, DOCKER_DAEMON_JSON), "utf8"), DOCKER_DAEMON_SETTINGS);
   });
 
   test("installs the Microsoft repository package through apt (lock wait, retries), never dpkg -i, and curl has connect and total timeouts", async (t) => {
@@ -527,8 +528,11 @@ describe("provisioning script (stubbed system commands)", { concurrency: 3 }, ()
 
   test("a second Run Command switching x509 to a connection string rewrites config.toml and removes the old key", async (t) => {
     if (!bashReady(t)) return;
+    // The host of the clean x509 run, copied: the first Run Command's files are all there.
     const dir = tempDir(t);
-    await runScript(t, X509_CASE, { dir });
+    const first = await cleanRun(t, X509_CASE);
+    cpSync(path.dirname(first.root), dir, { recursive: true });
+    assert.ok(existsSync(path.join(dir, "root", IDENTITY_KEY_PATH)), "the x509 run left its key");
     const run = await runScript(t, { ...SAS_CASE, ubuntuVersion: "22.04" }, { dir });
     assert.equal(run.status, 0, run.log);
     assert.ok(readFileSync(path.join(run.root, CONFIG_TOML_PATH), "utf8").includes("connection_string = "));

@@ -40,6 +40,12 @@ export function overrideFunction(overrides: StateOverride[] | undefined): Declar
 /** The declared stack, the program's error as text, or (sent by stacks.ts itself) the worker's end. */
 export type DeclareReply = { id: number; stack: unknown } | { id: number; failed: string } | { id: number; crashed: string };
 
+// No stack traces in the worker. The SDK records one for every promise it makes, only to print
+// should a promise leak when the process exits (debuggable.js), and formatting them was about a
+// quarter of the worker's time. Nothing the mock engine records depends on them; a declaration
+// that fails here is made again in the test's thread (stacks.ts), so its error keeps its stack.
+if (!isMainThread) Error.stackTraceLimit = 0;
+
 // stacks.ts imports this module for its types and overrideFunction; it serves requests only as a worker.
 const port = isMainThread ? null : parentPort;
 // One declaration at a time: the SDK's mock engine is global state.

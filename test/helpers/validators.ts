@@ -41,10 +41,16 @@ export function requireValidator(t: TestContext, available: boolean, what: strin
   return false;
 }
 
-/** True when `cmd` can be run from PATH. */
+const commands = new Map<string, boolean>();
+
+/** True when `cmd` can be run from PATH (asked once per process: tests call it per case). */
 export function hasCommand(cmd: string): boolean {
-  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
-  return r.status === 0;
+  let has = commands.get(cmd);
+  if (has === undefined) {
+    has = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).status === 0;
+    commands.set(cmd, has);
+  }
+  return has;
 }
 
 const pythonModules = new Map<string, boolean>();

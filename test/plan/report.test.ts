@@ -5,7 +5,7 @@
  */
 import { describe, test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -23,16 +23,38 @@ describe("the offline plan and the benchmark (one work folder for the file)", ()
     assert.equal(built.status, 0, built.stderr);
   });
 
-  function plan(out: string, ...extra: string[]) {
-    return spawnSync(process.execPath, [path.join(repoRoot, "build", "tools", "plan.js"), "--out", out, ...extra], { cwd: repoRoot, encoding: "utf8" });
-  }
+  interface PlanRun { status: number | null; stdout: string; stderr: string }
+  const planRun = (out: string, ...extra: string[]) => new Promise<PlanRun>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "build", "tools", "plan.js"), "--out", out, ...extra], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+  // Every run of the file starts as soon as the build is done, side by side (each is a process of
+  // its own, with its own output folder); a test waits for the one it reads.
+  const runs = new Map<string, Promise<PlanRun>>();
+  const RUNS: Record<string, string[]> = {
+    dev: ["--stack", "dev"],
+    "dev-again": ["--stack", "dev"],
+    bad: ["--stack", "dev", "--set", "hubSku=B1", "--set", "adminUsername=root"],
+    // One run for two tests: the classic module's routes, and the list form of --set.
+    settings: ["--stack", "dev", "--set", "securityAgent=classic-module", "--set", "echoModule=true", "--set", "alertEmails[0]=secops@example.com"],
+    none: ["--stack", "nosuchstack"],
+  };
+  before(() => {
+    for (const [name, args] of Object.entries(RUNS)) runs.set(name, planRun(path.join(work, name), ...args));
+  });
+  const plan = (name: keyof typeof RUNS & string): Promise<PlanRun> => runs.get(name) ?? Promise.reject(new Error(`no plan run ${name}`));
   const read = (dir: string, f: string) => readFileSync(path.join(dir, f), "utf8");
 
   describe("npm run plan -- --stack dev (mock engine: what the program declares)", () => {
     const out = path.join(work, "dev");
-    let run: ReturnType<typeof plan>;
-    before(() => {
-      run = plan(out, "--stack", "dev");
+    let run: PlanRun;
+    before(async () => {
+      run = await plan("dev");
     });
 
     test("warns that alertEmails is empty, with a hint that works for pulumi config set and for --set", () => {
@@ -90,25 +112,25 @@ describe("the offline plan and the benchmark (one work folder for the file)", ()
       assert.match(text, /All devices: \*\*0\*\* metered messages a day/);
     });
 
-    test("the same config writes byte-identical plan files", () => {
+    test("the same config writes byte-identical plan files", async () => {
       const again = path.join(work, "dev-again");
-      assert.equal(plan(again, "--stack", "dev").status, 0);
+      assert.equal((await plan("dev-again")).status, 0);
       for (const f of ["plan.json", "deployment.json", "cloud-init.yaml", "routes.mmd", "resources.mmd", "cost.md"]) assert.equal(read(again, f), read(out, f), f);
     });
   });
 
   describe("npm run plan with other settings", () => {
-    test("a config error prints the program's message, exits non-zero and writes nothing", () => {
+    test("a config error prints the program's message, exits non-zero and writes nothing", async () => {
       const out = path.join(work, "bad");
-      const r = plan(out, "--stack", "dev", "--set", "hubSku=B1", "--set", "adminUsername=root");
+      const r = await plan("bad");
       assert.equal(r.status, 1);
       assert.match(r.stderr, /2 configuration errors; nothing was declared:[\s\S]*secure-iot-edge:hubSku = "B1"[\s\S]*secure-iot-edge:adminUsername = "root"/);
       assert.ok(!existsSync(out));
     });
 
-    test("the classic module with the echo module draws both of the blog's routes", () => {
-      const out = path.join(work, "classic");
-      const r = plan(out, "--stack", "dev", "--set", "securityAgent=classic-module", "--set", "echoModule=true");
+    test("the classic module with the echo module draws both of the blog's routes", async () => {
+      const out = path.join(work, "settings");
+      const r = await plan("settings");
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /Microsoft ended support for securityAgent classic-module on 2022-03-01/);
       const routes = read(out, "routes.mmd");
@@ -118,15 +140,15 @@ describe("the offline plan and the benchmark (one work folder for the file)", ()
       assert.match(read(out, "deployment.json"), /mcr\.microsoft\.com\/ascforiot\/azureiotsecurity:1\.0\.2/);
     });
 
-    test("an unknown stack is a usage error that lists the stacks and how to start one", () => {
-      const r = plan(path.join(work, "none"), "--stack", "nosuchstack");
+    test("an unknown stack is a usage error that lists the stacks and how to start one", async () => {
+      const r = await plan("none");
       assert.equal(r.status, 2);
       assert.match(r.stderr, /^plan: no stack file Pulumi\.nosuchstack\.yaml\. Stacks with a file: dev, prod, trial\.\nTo start a stack named nosuchstack: copy/);
     });
 
-    test("--set 'alertEmails[0]=...' (the form the plan's hint prints) sets the list, and the warning about it is gone", () => {
-      const out = path.join(work, "emails");
-      const r = plan(out, "--stack", "dev", "--set", "alertEmails[0]=secops@example.com");
+    test("--set 'alertEmails[0]=...' (the form the plan's hint prints) sets the list, and the warning about it is gone", async () => {
+      const out = path.join(work, "settings");
+      const r = await plan("settings");
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stdout, /alertEmails = \[\]/);
       const declared = JSON.parse(read(out, "plan.json")) as { resources: { type: string }[] };
