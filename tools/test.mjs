@@ -9,7 +9,7 @@
 // does by default.
 //
 // At most one job per core runs at a time (the longest first): with all five started at once on
-// 2 cores, the same work took about 7 % more CPU time and npm test about 6 s longer. The files of
+// 2 cores, the same work took about 6 % more CPU time and npm test about 6 s longer. The files of
 // their own processes start at once besides: the fleet-scale file mostly waits out its rate limit.
 //
 // Arguments, if any, are test files (test/x/y.test.ts) to run instead of all of them.
@@ -77,7 +77,7 @@ await transpile(OUT, ["components", "lib", "tools", "test", "policy"]);
 const shared = [files.filter((f) => !ownProcess(f) && declaresStacks(f)), files.filter((f) => !ownProcess(f) && !declaresStacks(f))];
 const own = files.filter(ownProcess);
 const testRun = (list, extra) => [process.execPath, ["--test", "--test-reporter=spec", ...extra, ...compiled(list.sort())]];
-// Queued longest first: the other files (about 45 CPU-seconds alone), the stack files (20), the
+// Queued longest first: the other files (about 42 CPU-seconds alone), the stack files (20), the
 // type check (11) and lint (7); on 2 cores the first runs alone in one slot and the rest follow
 // each other in the second.
 const tests = [
