@@ -42,8 +42,9 @@ export type DeclareReply = { id: number; stack: unknown } | { id: number; failed
 
 // No stack traces in the worker. The SDK records one for every promise it makes, only to print
 // should a promise leak when the process exits (debuggable.js), and formatting them was about a
-// quarter of the worker's time. Nothing the mock engine records depends on them; a declaration
-// that fails here is made again in the test's thread (stacks.ts), so its error keeps its stack.
+// quarter of the worker's time. Nothing the mock engine records depends on them; a shared
+// declaration that fails here is made again in the test's thread (stacks.ts), so the test gets
+// the program's own error, stack and all.
 if (!isMainThread) Error.stackTraceLimit = 0;
 
 // stacks.ts imports this module for its types and overrideFunction; it serves requests only as a worker.

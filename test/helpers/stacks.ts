@@ -79,7 +79,8 @@ interface WorkerOptions {
 
 async function declareInWorker(stack: string, raw: RawConfig, options: WorkerOptions, { rerunFailure }: { rerunFailure: boolean }): Promise<DeclaredStack> {
   const { previousOutputs, stateOverrides } = options;
-  if (IN_THREAD) return declareUnderMocks(main, stack, raw, { previousOutputs, stateOverride: overrideFunction(stateOverrides) });
+  const inThisThread = () => declareUnderMocks(main, stack, raw, { previousOutputs, stateOverride: overrideFunction(stateOverrides) });
+  if (IN_THREAD) return inThisThread();
   worker ??= startWorker();
   const id = nextId++;
   const request: DeclareRequest = { id, stack, raw, previousOutputs, stateOverrides };
@@ -91,7 +92,7 @@ async function declareInWorker(stack: string, raw: RawConfig, options: WorkerOpt
   if ("stack" in r) return r.stack as DeclaredStack;
   if ("crashed" in r) throw new Error(`the declaration worker stopped: ${r.crashed}`);
   if (!rerunFailure) throw new Error(r.failed);
-  return declareUnderMocks(main, stack, raw, { previousOutputs, stateOverride: overrideFunction(stateOverrides) });
+  return inThisThread();
 }
 
 const declared = new Map<string, Promise<DeclaredStack>>();

@@ -35,19 +35,19 @@ describe("the offline plan and the benchmark (one work folder for the file)", ()
   });
   // Every run of the file starts as soon as the build is done, side by side (each is a process of
   // its own, with its own output folder); a test waits for the one it reads.
-  const runs = new Map<string, Promise<PlanRun>>();
-  const RUNS: Record<string, string[]> = {
+  const RUNS = {
     dev: ["--stack", "dev"],
     "dev-again": ["--stack", "dev"],
     bad: ["--stack", "dev", "--set", "hubSku=B1", "--set", "adminUsername=root"],
     // One run for two tests: the classic module's routes, and the list form of --set.
     settings: ["--stack", "dev", "--set", "securityAgent=classic-module", "--set", "echoModule=true", "--set", "alertEmails[0]=secops@example.com"],
     none: ["--stack", "nosuchstack"],
-  };
+  } satisfies Record<string, string[]>;
+  const runs = new Map<keyof typeof RUNS, Promise<PlanRun>>();
   before(() => {
-    for (const [name, args] of Object.entries(RUNS)) runs.set(name, planRun(path.join(work, name), ...args));
+    for (const [name, args] of Object.entries(RUNS)) runs.set(name as keyof typeof RUNS, planRun(path.join(work, name), ...args));
   });
-  const plan = (name: keyof typeof RUNS & string): Promise<PlanRun> => runs.get(name) ?? Promise.reject(new Error(`no plan run ${name}`));
+  const plan = (name: keyof typeof RUNS): Promise<PlanRun> => runs.get(name) ?? Promise.reject(new Error(`no plan run ${name}`));
   const read = (dir: string, f: string) => readFileSync(path.join(dir, f), "utf8");
 
   describe("npm run plan -- --stack dev (mock engine: what the program declares)", () => {

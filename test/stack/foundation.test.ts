@@ -174,6 +174,17 @@ describe("Bastion per SKU (mock engine)", () => {
   });
 });
 
+/**
+ * The resources keyed by parent, type and name, in key order. Registration order follows the
+ * timing of asynchronous work (the engine orders operations by dependency, not by registration),
+ * so two declarations are compared resource by resource; the keys are checked to be unique.
+ */
+function byKey(x: DeclaredStack): [string, DeclaredResource][] {
+  const entries = x.resources.map((r): [string, DeclaredResource] => [`${r.parent ?? ""}|${r.type}::${r.name}`, r]);
+  assert.equal(new Set(entries.map(([k]) => k)).size, entries.length, "each resource has its own parent, type and name");
+  return entries.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 describe("locks and determinism (mock engine)", () => {
   test("prod declares a CanNotDelete lock on its resource group; dev declares none", async () => {
     const prod = await declareStack("prod");
@@ -185,24 +196,18 @@ describe("locks and determinism (mock engine)", () => {
   test("the same config declares byte-identical inputs on every run", async () => {
     const a = await declareStackFresh("prod");
     const b = await declareStackFresh("prod");
-    // Compared resource by resource, not in registration order, which follows the timing of
-    // asynchronous work (the engine orders operations by dependency, not by registration).
-    const key = (r: DeclaredResource) => `${r.parent ?? ""}|${r.type}::${r.name}`;
-    const byKey = (x: DeclaredStack) => new Map(x.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
-    assert.equal(byKey(a).size, a.resources.length, "each resource has its own parent, type and name");
-    assert.deepEqual([...byKey(b)].sort(), [...byKey(a)].sort());
+    const inputsText = (x: DeclaredStack) => JSON.stringify(byKey(x).map(([k, r]) => [k, r.inputs]));
+    assert.equal(inputsText(b), inputsText(a));
   });
 
   test("the test helpers' worker thread declares exactly what the program declares in the test's own thread", async (t) => {
     if (!declaresInWorker()) return t.skip("DECLARE_STACKS_IN_THREAD=1: every declaration is made in this thread, so there is nothing to compare");
     const inWorker = await declareStackFresh("prod");
     const here = await declareUnderMocks(main, "prod", stackFileConfig("prod"));
-    // Registration order follows the timing of asynchronous work, so resources are compared by type and name.
-    const byKey = (x: DeclaredStack) => [...x.resources].sort((a, b) => (`${a.type}::${a.name}` < `${b.type}::${b.name}` ? -1 : 1));
     const text = (x: DeclaredStack) => JSON.stringify([byKey(x), x.outputs, x.secretOutputs, x.warnings]);
     assert.equal(text(inWorker), text(here));
     // Dynamic providers are serialized in both, and to the same code.
-    const provider = (x: DeclaredStack) => byKey(x).find((r) => r.type === "pulumi-nodejs:dynamic:Resource")?.inputs.__provider;
+    const provider = (x: DeclaredStack) => byKey(x).find(([, r]) => r.type === "pulumi-nodejs:dynamic:Resource")?.[1].inputs.__provider;
     assert.equal(typeof provider(here), "string");
     assert.equal(provider(inWorker), provider(here));
   });
